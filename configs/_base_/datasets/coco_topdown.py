@@ -1,0 +1,48 @@
+# COCO person keypoints, top-down, laid out as in MMPose's docs:
+#   data/coco/annotations/person_keypoints_{train,val}2017.json
+#   data/coco/{train,val}2017/
+#   data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json
+# A config that inherits this sets the pipelines:
+#   train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+#   val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+#   test_dataloader = val_dataloader
+dataset_type = 'CocoDataset'
+data_mode = 'topdown'
+data_root = 'data/coco/'
+
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/person_keypoints_train2017.json',
+        data_prefix=dict(img='train2017/'),
+        pipeline=[],
+    ))
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/person_keypoints_val2017.json',
+        bbox_file=data_root + 'person_detection_results/'
+        'COCO_val2017_detections_AP_H_56_person.json',
+        data_prefix=dict(img='val2017/'),
+        test_mode=True,
+        pipeline=[],
+    ))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(
+    type='CocoMetric',
+    ann_file=data_root + 'annotations/person_keypoints_val2017.json')
+test_evaluator = val_evaluator

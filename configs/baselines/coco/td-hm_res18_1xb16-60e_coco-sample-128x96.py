@@ -1,0 +1,82 @@
+# A small MMPose SimpleBaseline (ResNet-18, 128x96) trained from scratch on the
+# bundled COCO sample, on CPU, in about a minute: the pipeline check that the
+# main job runs until this package's own tiny configs replace it. Not a model to
+# use for anything else.
+_base_ = [
+    'mmpose::_base_/default_runtime.py',
+    '../../_base_/datasets/coco_sample_topdown.py',
+]
+
+custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+
+# runtime
+train_cfg = dict(max_epochs=60, val_interval=60)
+
+# optimizer
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=2e-3))
+
+# learning policy
+param_scheduler = [
+    dict(type='LinearLR', begin=0, end=10, start_factor=0.01, by_epoch=False),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=60,
+        milestones=[45, 55],
+        gamma=0.1,
+        by_epoch=True)
+]
+
+# hooks
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=5),
+    checkpoint=dict(
+        type='CheckpointHook', interval=20, max_keep_ckpts=2,
+        save_last=True))
+
+# codec settings
+codec = dict(
+    type='MSRAHeatmap', input_size=(96, 128), heatmap_size=(24, 32), sigma=1)
+
+# model settings (no pretrained weights: nothing is downloaded)
+model = dict(
+    type='TopdownPoseEstimator',
+    data_preprocessor=dict(
+        type='PoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(type='ResNet', depth=18),
+    head=dict(
+        type='HeatmapHead',
+        in_channels=512,
+        out_channels=17,
+        deconv_out_channels=(128, 128, 128),
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        decoder=codec),
+    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+
+# pipelines
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(
+        type='RandomBBoxTransform',
+        shift_factor=0.05,
+        scale_factor=(0.9, 1.1),
+        rotate_factor=15),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs')
+]
+
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader

@@ -1,0 +1,2 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from . import transforms  # noqa: F401  (registration)

@@ -1,0 +1,14 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from . import hooks  # noqa: F401  (registration)
+from .distributed import AnyDeviceDistributedDataParallel, setup_cpu_distributed
+from .checkpoint_loading import (SAFE_CHECKPOINT_GLOBALS, UnsafeCheckpointError,
+                                 install_safe_checkpoint_loaders,
+                                 safe_torch_load)
+
+install_safe_checkpoint_loaders()
+
+__all__ = [
+    'SAFE_CHECKPOINT_GLOBALS', 'UnsafeCheckpointError', 'safe_torch_load',
+    'install_safe_checkpoint_loaders', 'AnyDeviceDistributedDataParallel',
+    'setup_cpu_distributed'
+]

@@ -1,0 +1,10 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from .cli import run_tool
+from .config_check import (CUSTOM_IMPORTS_FIX, ConfigError, check_config,
+                           check_data_paths, check_types,
+                           load_config)
+
+__all__ = [
+    'run_tool', 'ConfigError', 'CUSTOM_IMPORTS_FIX', 'check_config',
+    'check_data_paths', 'check_types', 'load_config'
+]

@@ -1,0 +1,49 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Shared fixtures: paths to the repo's tools and configs, and one short real
+training run on the bundled COCO sample whose checkpoints several tests load."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SAMPLE_CONFIG = osp.join(
+    REPO, 'configs/baselines/coco/td-hm_res18_1xb16-60e_coco-sample-128x96.py')
+COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
+
+
+def run_tool(args, cwd=REPO, env=None, timeout=600):
+    """Run a repo tool in a subprocess as a user would; returns the result."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, *args] if args[0].endswith('.py')
+                          else args,
+                          cwd=cwd,
+                          env=full_env,
+                          capture_output=True,
+                          text=True,
+                          timeout=timeout)
+
+
+def train_args(work_dir, max_epochs, *extra):
+    """tools/train.py on the sample config: a checkpoint every epoch, no
+    validation during training (the tests that need AP run tools/test.py)."""
+    return [
+        osp.join(REPO, 'tools/train.py'), SAMPLE_CONFIG, '--work-dir',
+        str(work_dir), '--no-validate', *extra, '--cfg-options',
+        f'train_cfg.max_epochs={max_epochs}',
+        'default_hooks.checkpoint.interval=1',
+        'default_hooks.checkpoint.max_keep_ckpts=5', 'randomness.seed=0'
+    ]
+
+
+@pytest.fixture(scope='session')
+def trained_run(tmp_path_factory):
+    """Work dir of a 2-epoch training run of the sample config (CPU)."""
+    work_dir = tmp_path_factory.mktemp('trained_run')
+    result = run_tool(train_args(work_dir, 2))
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert osp.isfile(work_dir / 'epoch_2.pth'), os.listdir(work_dir)
+    return work_dir

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+# Distributed testing with torchrun: NCCL on GPUs, gloo on CPUs (no CUDA).
+#   bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCESSES [test.py options]
+
+CONFIG=$1
+CHECKPOINT=$2
+GPUS=$3
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+
+if [ -z "$CONFIG" ] || [ -z "$CHECKPOINT" ] || [ -z "$GPUS" ]; then
+    echo "usage: bash $0 CONFIG CHECKPOINT NUM_PROCESSES [test.py options]" >&2
+    exit 2
+fi
+
+PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
+python -m torch.distributed.run \
+    --nnodes=$NNODES \
+    --node_rank=$NODE_RANK \
+    --master_addr=$MASTER_ADDR \
+    --nproc_per_node=$GPUS \
+    --master_port=$PORT \
+    "$(dirname "$0")/test.py" \
+    "$CONFIG" \
+    "$CHECKPOINT" \
+    --launcher pytorch "${@:4}"
