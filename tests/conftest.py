@@ -7,10 +7,16 @@ import subprocess
 import sys
 
 import pytest
+from mmpose.utils import register_all_modules
+
+import mmpose_ext  # noqa: F401  (registers the package, as configs do)
+
+# build from MMPose's registries in the 'mmpose' scope, as its configs do
+register_all_modules(init_default_scope=True)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SAMPLE_CONFIG = osp.join(
-    REPO, 'configs/baselines/coco/td-hm_res18_1xb16-60e_coco-sample-128x96.py')
+    REPO, 'configs/baselines/coco/td-hm_res18_1xb16-300e_coco-sample-128x96.py')
 COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
 
 

@@ -41,13 +41,15 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
 
 
 def _numpy_globals() -> List[SafeGlobal]:
-    """Numpy types that pickled numeric arrays and scalars refer to.
+    """Numpy globals that pickled numeric arrays and scalars refer to.
 
-    Arrays pickle through ``multiarray._reconstruct`` plus ``ndarray`` and the
-    array's ``dtype``; scalars through ``multiarray.scalar``. numpy >= 1.25 also
-    names the dtype's class (``numpy.dtypes.Float64DType``, ...). The module path
-    of ``multiarray`` moved from ``numpy.core`` (numpy 1) to ``numpy._core``
-    (numpy 2), so both spellings are allowed for files written by either.
+    Arrays pickle as ``multiarray._reconstruct(ndarray, ...)`` with a ``dtype``
+    (the raw bytes through ``_codecs.encode``, which torch allows already);
+    scalars as ``multiarray.scalar(dtype, bytes)``; the dtype's state is set on
+    its class (``numpy.dtypes.UInt8DType``, ..., numpy >= 1.25), so the numeric
+    dtype classes are allowed too. The module of ``multiarray``
+    moved from ``numpy.core`` (numpy 1) to ``numpy._core`` (numpy 2); both
+    spellings are allowed, so files written under either load.
     """
     core = np._core if hasattr(np, '_core') else np.core
     safe: List[SafeGlobal] = [np.ndarray, np.dtype]
@@ -55,25 +57,52 @@ def _numpy_globals() -> List[SafeGlobal]:
         func = getattr(core.multiarray, name)
         for module in ('numpy.core.multiarray', 'numpy._core.multiarray'):
             safe.append((func, f'{module}.{name}'))
-    numeric = [
-        np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
-        np.uint32, np.uint64, np.float16, np.float32, np.float64
-    ]
+    numeric = (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8,
+               np.uint16, np.uint32, np.uint64, np.float16, np.float32,
+               np.float64)
     if hasattr(np, 'dtypes'):
-        safe.extend(type(np.dtype(t)) for t in numeric)
+        safe.extend(type(np.dtype(kind)) for kind in numeric)
     return safe
+
+
+def _history_buffer_statistic(owner: Any, name: str) -> Callable:
+    """Stand-in for ``getattr`` while unpickling, limited to what MMEngine
+    checkpoints use it for.
+
+    The message hub's state holds :class:`HistoryBuffer`'s statistics methods
+    (``HistoryBuffer.min``, ``.max``, ``.current``, ``.mean`` and registered
+    ones), which pickle as ``getattr(HistoryBuffer, 'min')``. A general
+    ``getattr`` would reach any attribute of any allowed global (for example
+    ``numpy.ndarray.tofile``, which writes files), so only those methods are
+    resolved and anything else is refused.
+    """
+    statistics = {'min', 'max', 'current', 'mean'}
+    statistics.update(HistoryBuffer._statistics_methods)  # registered ones
+    if owner is HistoryBuffer and name in statistics:
+        return getattr(HistoryBuffer, name)
+    owner_name = getattr(owner, '__qualname__', type(owner).__qualname__)
+    module = getattr(owner, '__module__', type(owner).__module__)
+    raise pickle.UnpicklingError(
+        f'Unsupported global: GLOBAL {module}.{owner_name}.{name} '
+        '(reached through getattr)')
 
 
 #: Every global that an MMEngine checkpoint of this package may contain, beyond
 #: what ``torch.load(weights_only=True)`` allows by default (tensors, dicts, lists,
-#: tuples, sets, ``OrderedDict``, numbers and strings).
+#: tuples, sets, ``OrderedDict``, numbers and strings), checked against the
+#: checkpoints that ``tools/train.py`` writes (see
+#: tests/test_engine/test_checkpoint_loading.py).
 SAFE_CHECKPOINT_GLOBALS: List[SafeGlobal] = [
-    HistoryBuffer,
+    HistoryBuffer,  # the message hub's logged scalars
+    (_history_buffer_statistic, 'builtins.getattr'),
     collections.Counter,  # milestones of MultiStep parameter schedulers
-    *_numpy_globals(),
+    *_numpy_globals(),  # dataset meta arrays, logged numpy scalars
 ]
 
-_UNSUPPORTED_GLOBAL = re.compile(r'Unsupported global: GLOBAL ([\w.]+)')
+# how torch's weights-only unpickler names what it refused, in its messages
+_UNSUPPORTED_GLOBAL = re.compile(
+    r"GLOBAL ([\w.]+)|but got <class '([\w.]+)'>|unrecognized function "
+    r"<(?:function|built-in function) ([\w.]+)")
 _UNREADABLE_SIGNS = ('zip archive', 'PytorchStreamReader', 'magic number',
                      'unexpected EOF', 'Ran out of input')
 
@@ -87,7 +116,8 @@ def _allow_listed_unpickling(name: str):
             yield
     except pickle.UnpicklingError as err:
         match = _UNSUPPORTED_GLOBAL.search(str(err))
-        what = (f'the type `{match.group(1)}`'
+        refused = match and next(group for group in match.groups() if group)
+        what = (f'the type `{refused}`'
                 if match else 'an object outside the allow-list')
         raise UnsafeCheckpointError(
             f'Refusing to load checkpoint {name}: it needs {what}, which is '

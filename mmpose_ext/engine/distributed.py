@@ -48,7 +48,9 @@ def setup_cpu_distributed(cfg: Config) -> bool:
     wrapper = cfg.get('model_wrapper_cfg') or {}
     if wrapper.get('type', 'MMDistributedDataParallel') in (
             'MMDistributedDataParallel', MMDistributedDataParallel):
-        wrapper['type'] = 'AnyDeviceDistributedDataParallel'
+        # scoped name: Runner.wrap_model looks the type up with ``get`` on
+        # MMEngine's root registry, which does not search child registries
+        wrapper['type'] = 'mmpose.AnyDeviceDistributedDataParallel'
         wrapper.setdefault('broadcast_buffers', False)
         wrapper.setdefault('find_unused_parameters',
                            cfg.get('find_unused_parameters', False))

@@ -31,7 +31,8 @@ def test_coco_sample_trains_on_the_persons_with_keypoints():
 def test_coco_sample_evaluation_set():
     dataset = _build('val')
     assert dataset.metainfo['dataset_name'] == 'coco'
-    assert {info['img_id'] for info in dataset} == {785, 40083, 196141, 197388}
+    image_ids = {dataset.get_data_info(i)['img_id'] for i in range(len(dataset))}
+    assert image_ids == {785, 40083, 196141, 197388}
 
 
 def test_every_bundled_image_has_a_licence_note():

@@ -33,7 +33,10 @@ def real_batch(cfg, size):
 def freeze_batch_norm(model):
     """Training mode with every BatchNorm in eval mode (running statistics
     used and not updated), so that the batch split does not change the maths."""
-    freeze_batch_norm(model)
+    model.train()
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.eval()
 
 
 def main():

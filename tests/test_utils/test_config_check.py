@@ -88,8 +88,11 @@ def test_train_tool_prints_one_sentence_without_traceback(tmp_path):
     ])
     assert result.returncode == 2
     assert 'Traceback' not in result.stderr
-    assert result.stderr.startswith('train.py: error: Data root folder not '
-                                    f'found: {tmp_path}/absent')
+    errors = [line for line in result.stderr.splitlines()
+              if line.startswith('train.py: error')]
+    assert len(errors) == 1
+    assert errors[0].startswith('train.py: error: Data root folder not '
+                                f'found: {tmp_path}/absent')
 
 
 def test_missing_image_is_named_on_top_of_the_traceback(trained_run, tmp_path):
