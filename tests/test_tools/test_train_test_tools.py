@@ -78,7 +78,7 @@ def test_dist_train_two_cpu_processes(tmp_path):
 
 def test_mim_train_mmpose(tmp_path):
     result = run_tool([
-        'mim', 'train', 'mmpose', SAMPLE_CONFIG, '--gpus', '0', '--work-dir',
+        'mim', 'train', 'mmpose', SAMPLE_CONFIG, '--work-dir',
         str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=1'
     ])
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]

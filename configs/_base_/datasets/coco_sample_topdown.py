@@ -1,41 +1,27 @@
 # The bundled COCO sample (tests/data/coco_mini: 4 val2017 images, 14 person
 # annotations, 12 with keypoints), top-down, with ground-truth boxes for training
-# and evaluation. The path is relative to this file, so the config runs from any
-# working directory. Inheriting configs set the pipelines as for coco_topdown.py.
-dataset_type = 'CocoDataset'
-data_mode = 'topdown'
+# and evaluation. Same loaders as coco_topdown.py with the sample's files; the
+# path is relative to this file, so a config runs from any working directory.
+# Inheriting configs set the pipelines as for coco_topdown.py.
+_base_ = ['./coco_topdown.py']
+
 data_root = '{{ fileDirname }}/../../../tests/data/coco_mini/'
+sample_files = dict(
+    data_root=data_root,
+    ann_file='person_keypoints.json',
+    data_prefix=dict(img='images/'))
 
 train_dataloader = dict(
     batch_size=16,
     num_workers=0,
     persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='person_keypoints.json',
-        data_prefix=dict(img='images/'),
-        pipeline=[],
-    ))
+    dataset=sample_files)
 val_dataloader = dict(
     batch_size=16,
     num_workers=0,
     persistent_workers=False,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='person_keypoints.json',
-        data_prefix=dict(img='images/'),
-        test_mode=True,
-        pipeline=[],
-    ))
+    dataset=dict(bbox_file=None, **sample_files))
 test_dataloader = val_dataloader
 
-val_evaluator = dict(
-    type='CocoMetric', ann_file=data_root + 'person_keypoints.json')
+val_evaluator = dict(ann_file=data_root + 'person_keypoints.json')
 test_evaluator = val_evaluator
