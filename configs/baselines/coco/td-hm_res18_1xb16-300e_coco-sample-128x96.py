@@ -11,6 +11,7 @@ _base_ = [
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
 
 # runtime
+randomness = dict(seed=0)
 train_cfg = dict(max_epochs=300, val_interval=300)
 
 # optimizer
