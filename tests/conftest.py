@@ -17,6 +17,8 @@ register_all_modules(init_default_scope=True)
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SAMPLE_CONFIG = osp.join(
     REPO, 'configs/baselines/coco/td-hm_res18_1xb16-300e_coco-sample-128x96.py')
+CAL_TINY_CONFIG = osp.join(
+    REPO, 'configs/cal/coco/td-cal_hrnet-tiny_1xb16-300e_coco-sample-128x96.py')
 COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
 
 
