@@ -1,1 +1,4 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from .offset_branch_hrnet import OffsetBranchHRNet
+
+__all__ = ['OffsetBranchHRNet']

@@ -20,7 +20,10 @@ class ConfidenceAwareHead(BaseHead):
     """Heatmap branch and a separate offset branch, for Confidence-Aware
     Learning (Wang et al., *Low-resolution Human Pose Estimation*).
 
-    Both branches read the last backbone feature map. Each is built from a
+    The branches read backbone feature maps chosen by index: by default both
+    the last one; with :class:`~mmpose_ext.models.backbones.OffsetBranchHRNet`,
+    which gives the offsets their own last stage (the paper's model),
+    ``heatmap_feature_index=0, offset_feature_index=1``. Each is built from a
     config, by default MMPose's ``HeatmapHead`` (so deconvolution and conv
     layers are configured the MMPose way) with ``out_channels`` K for the
     heatmaps Ĝ and 2K for the offsets Ô (x/y interleaved). Prediction decodes
@@ -36,6 +39,10 @@ class ConfidenceAwareHead(BaseHead):
             HRNet's head
         offset_branch (dict): the same for the offset branch. Defaults to two
             3×3 convs of ``in_channels`` channels and a 1×1 conv
+        heatmap_feature_index (int): the backbone output the heatmap branch
+            reads. Defaults to -1
+        offset_feature_index (int): the backbone output the offset branch
+            reads. Defaults to -1
         loss (dict): defaults to ``ConfidenceAwareLoss``
         decoder (dict, optional): the codec, for prediction
         init_cfg (dict, optional): initialisation
@@ -49,6 +56,8 @@ class ConfidenceAwareHead(BaseHead):
                  out_channels: int,
                  heatmap_branch: OptConfigType = None,
                  offset_branch: OptConfigType = None,
+                 heatmap_feature_index: int = -1,
+                 offset_feature_index: int = -1,
                  loss: ConfigType = dict(type='ConfidenceAwareLoss'),
                  decoder: OptConfigType = None,
                  init_cfg: OptConfigType = None):
@@ -58,6 +67,8 @@ class ConfidenceAwareHead(BaseHead):
                              f'{out_channels}')
         self.in_channels = in_channels
         self.out_channels = out_channels
+        self.heatmap_feature_index = heatmap_feature_index
+        self.offset_feature_index = offset_feature_index
         width = in_channels if isinstance(in_channels, int) else in_channels[-1]
         self.heatmap_branch = self._build_branch(
             heatmap_branch or dict(deconv_out_channels=None), out_channels)
@@ -77,7 +88,8 @@ class ConfidenceAwareHead(BaseHead):
 
     def forward(self, feats: Tuple[Tensor]) -> Outputs:
         """(B, K, H, W) heatmaps and (B, 2K, H, W) offsets."""
-        return self.heatmap_branch(feats), self.offset_branch(feats)
+        return (self.heatmap_branch((feats[self.heatmap_feature_index], )),
+                self.offset_branch((feats[self.offset_feature_index], )))
 
     def predict(self,
                 feats: Features,
