@@ -22,7 +22,7 @@ from mmengine.config import DictAction
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = osp.join(
-    REPO, 'configs/baselines/coco/td-hm_res18_1xb16-300e_coco-sample-128x96.py')
+    REPO, 'configs/cal/coco/td-cal_hrnet-tiny_1xb16-300e_coco-sample-128x96.py')
 DEFAULT_IMAGE = osp.join(REPO, 'demo/resources/000000197388.jpg')
 DEFAULT_BOXES = osp.join(REPO, 'tests/data/coco_mini/person_detections.json')
 

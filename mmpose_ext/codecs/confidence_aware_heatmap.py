@@ -13,7 +13,7 @@ class ConfidenceAwareHeatmap(BaseKeypointCodec):
     r"""Gaussian-weighted binary heatmaps with offset fields, the targets of
     Confidence-Aware Learning (CAL).
 
-    See `Low-resolution Human Pose Estimation`_ by Wang et al. (2022):
+    See *Low-resolution Human Pose Estimation* by Wang, Zhang, Zhu and Ge:
     the target heatmap is G = B·C (eq. (10)), the disk B of radius R around the
     keypoint (eq. (6)) weighted by a Gaussian C of standard deviation σ; the
     offset field O points from every disk pixel to the keypoint (eq. (7)).
@@ -54,9 +54,6 @@ class ConfidenceAwareHeatmap(BaseKeypointCodec):
             Defaults to 1.5
         heatmap_type (str): ``'gaussian'`` (G = B·C, eq. (10)) or ``'binary'``
             (B, eq. (6); the ablation of Table 5). Defaults to ``'gaussian'``
-
-    .. _`Low-resolution Human Pose Estimation`:
-       https://doi.org/10.1016/j.patcog.2022.108579
     """
 
     label_mapping_table = dict(
