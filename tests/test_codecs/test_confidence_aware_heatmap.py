@@ -129,3 +129,13 @@ def test_bad_parameters_are_named(kwargs, message):
 def test_multi_instance_input_is_refused():
     with pytest.raises(ValueError, match='one instance'):
         _codec().encode(np.zeros((2, 17, 2)))
+
+
+def test_all_invisible_instance_gives_empty_targets():
+    codec = _codec()
+    keypoints = np.random.default_rng(1).uniform(10, 90, size=(1, 17, 2))
+    encoded = codec.encode(keypoints, np.zeros((1, 17)))
+    assert not encoded['keypoint_weights'].any()
+    assert not encoded['heatmaps'].any() and not encoded['offsets'].any()
+    decoded, scores = codec.decode(encoded['heatmaps'], encoded['offsets'])
+    assert (scores == 0).all() and np.isfinite(decoded).all()

@@ -1,7 +1,9 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 import copy
+import math
 from typing import List, Tuple
 
+import torch.nn.functional as F
 from mmpose.models.backbones import HRNet
 from mmpose.registry import MODELS
 from torch import Tensor, nn
@@ -22,6 +24,12 @@ class OffsetBranchHRNet(HRNet):
     Returns the heatmap stage's outputs followed by the offset stage's: with
     ``stage4.multiscale_output=False`` (the default of MMPose's HRNet pose
     configs), ``(heatmap_features, offset_features)``, each (B, C, H/4, W/4).
+
+    HRNet fuses its branches with fixed 2^k upsampling, so it needs input sides
+    divisible by 32; a 64×48 input (the paper's lowest resolution) is not. Such
+    an input is zero-padded on the right and bottom to the next multiple of 32
+    and the outputs are cropped back to ⌈H/4⌉ × ⌈W/4⌉ (a branch of stride s to
+    ⌈H/s⌉ × ⌈W/s⌉); inputs whose sides divide by 32 are not touched.
 
     Args:
         copy_stage4_weights (bool): start the offset stage from the heatmap
@@ -54,6 +62,10 @@ class OffsetBranchHRNet(HRNet):
         ]
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
+        height, width = x.shape[-2:]
+        pad_h, pad_w = (-height) % 32, (-width) % 32
+        if pad_h or pad_w:
+            x = F.pad(x, (0, pad_w, 0, pad_h))
         x = self.relu(self.norm1(self.conv1(x)))
         x = self.relu(self.norm2(self.conv2(x)))
         x = self.layer1(x)
@@ -67,4 +79,10 @@ class OffsetBranchHRNet(HRNet):
             self._branch_inputs(self.transition3, y_list, branches))
         offset_features = self.offset_stage4(
             self._branch_inputs(self.offset_transition3, y_list, branches))
-        return tuple(heatmap_features) + tuple(offset_features)
+        outputs = tuple(heatmap_features) + tuple(offset_features)
+        if pad_h or pad_w:
+            outputs = tuple(
+                out[..., :math.ceil(height * out.shape[-2] / (height + pad_h)),
+                    :math.ceil(width * out.shape[-1] / (width + pad_w))]
+                for out in outputs)
+        return outputs

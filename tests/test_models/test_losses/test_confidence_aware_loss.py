@@ -165,3 +165,13 @@ def test_stage_is_saved_and_restored_with_the_state_dict():
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ConfidenceAwareLoss(**kwargs)
+
+
+def test_all_invisible_batch_in_stage2_is_zero_not_nan():
+    with mock.patch(f'{LOSS_MODULE}.print_log') as log:
+        out = ConfidenceAwareLoss(stage=2)(
+            torch.rand(2, 3, 8, 8), torch.rand(2, 6, 8, 8),
+            torch.zeros(2, 3, 8, 8), torch.zeros(2, 6, 8, 8),
+            torch.zeros(2, 3), torch.zeros(2, 3, 2))
+    assert log.call_count == 1  # no points for the mixture: fallback
+    assert out['loss_heatmap'].item() == 0 and out['loss_offset'].item() == 0

@@ -1,0 +1,16 @@
+# CAL with HRNet-W48 at 64x48 on COCO.
+# Paper: 61.5 AP on COCO val2017 (Table 8).
+_base_ = ['./td-cal_hrnet-w32_8xb64-250e_coco-64x48.py']
+
+# HRNet-W48: widths 48/96/192/384, ImageNet-pretrained W48
+model = dict(
+    backbone=dict(
+        extra=dict(
+            stage2=dict(num_channels=(48, 96)),
+            stage3=dict(num_channels=(48, 96, 192)),
+            stage4=dict(num_channels=(48, 96, 192, 384))),
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='https://download.openmmlab.com/mmpose/'
+            'pretrain_models/hrnet_w48-8ef0771d.pth')),
+    head=dict(in_channels=48))
