@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from .belief_map_enhancement_head import BeliefMapEnhancementHead, EnhanceNet
 from .confidence_aware_head import ConfidenceAwareHead
 
-__all__ = ['ConfidenceAwareHead']
+__all__ = ['BeliefMapEnhancementHead', 'EnhanceNet', 'ConfidenceAwareHead']

@@ -1,0 +1,214 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""EnhanceNet: super-resolving a heatmap head's belief maps with sub-pixel
+convolution (Liu, Dou et al., *Belief Map Enhancement Network for Accurate Human
+Pose Estimation*, eqs. (1)-(8))."""
+from typing import Optional, Tuple
+
+import torch
+from mmpose.models.heads.base_head import BaseHead
+from mmpose.models.utils.tta import flip_heatmaps
+from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
+                                 OptSampleList, Predictions)
+from mmengine.structures import PixelData
+from torch import Tensor, nn
+
+INPUTS = ('features', 'maps', 'features+maps')
+UPSCALERS = ('subpixel', 'deconv', 'bilinear')
+
+
+class EnhanceNet(nn.Module):
+    """The L = 3 layer enhancement network (eqs. (1)-(5)).
+
+    x = [F^LR, M^LR] (eq. (1)) → 1×1 conv to C + ReLU (eq. (2)) → 3×3 conv C
+    + ReLU (eq. (3)) → upscaling layer (eq. (4)):
+
+    - ``'subpixel'``: 3×3 conv to K·r² and periodic shuffling PS (eq. (5),
+      ``nn.PixelShuffle(r)``), the paper's choice;
+    - ``'deconv'``: a transposed conv C → K of kernel ``deconv_kernel_size``
+      and stride r (Table 5c: 3 and 12);
+    - ``'bilinear'``: bilinear ×r upsampling, then a 3×3 conv C → K.
+
+    Args:
+        in_channels (int): channels of x (those of F^LR and/or K)
+        num_keypoints (int): K
+        channels (int): C. Defaults to 128
+        upscale_factor (int): r >= 1. Defaults to 4
+        upscaler (str): see above. Defaults to ``'subpixel'``
+        deconv_kernel_size (int): kernel of the ``'deconv'`` upscaler
+
+    Shapes: (B, in_channels, H, W) → (B, K, r·H, r·W).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_keypoints: int,
+                 channels: int = 128,
+                 upscale_factor: int = 4,
+                 upscaler: str = 'subpixel',
+                 deconv_kernel_size: int = 3):
+        super().__init__()
+        r = upscale_factor
+        self.layers = nn.Sequential(
+            nn.Conv2d(in_channels, channels, 1), nn.ReLU(inplace=True),
+            nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(inplace=True))
+        if upscaler == 'subpixel':
+            self.upscale = nn.Sequential(
+                nn.Conv2d(channels, num_keypoints * r * r, 3, padding=1),
+                nn.PixelShuffle(r))
+        elif upscaler == 'deconv':
+            k = deconv_kernel_size
+            # output (H-1)·r - 2p + k + q = r·H: the smallest p >= 0, q in [0, r)
+            padding = max(0, -(-(k - r) // 2))
+            output_padding = r - k + 2 * padding
+            self.upscale = nn.ConvTranspose2d(
+                channels, num_keypoints, k, stride=r, padding=padding,
+                output_padding=output_padding)
+        elif upscaler == 'bilinear':
+            self.upscale = nn.Sequential(
+                nn.Upsample(scale_factor=r, mode='bilinear',
+                            align_corners=False),
+                nn.Conv2d(channels, num_keypoints, 3, padding=1))
+        else:
+            raise ValueError(f'upscaler must be one of {UPSCALERS}, got '
+                             f'{upscaler!r}')
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.upscale(self.layers(x))
+
+
+@MODELS.register_module()
+class BeliefMapEnhancementHead(BaseHead):
+    """Wraps any MMPose heatmap head and super-resolves its belief maps.
+
+    The base head (built from ``base_head``) gives its last feature map before
+    the final layer, F^LR, and its belief maps M^LR; :class:`EnhanceNet` turns
+    [F^LR, M^LR] into M^HR at r× the resolution. Training supervises both:
+    L = L^LR + η·L^HR (eq. (8)), with LR targets from the base codec and HR
+    targets at r× the heatmap size with σ·r (eq. (6)), made by one
+    ``GenerateTarget(encoder=[lr_codec, hr_codec], multilevel=True)``.
+    Keypoints are decoded from M^HR with ``decoder`` (the HR codec); flip test
+    works on M^HR.
+
+    Supported base heads: MMPose's ``HeatmapHead`` and its subclasses (any head
+    with ``deconv_layers``, ``conv_layers`` and a convolutional
+    ``final_layer``).
+
+    Args:
+        base_head (dict): config of the wrapped heatmap head, with its loss
+            (L^LR)
+        upscale_factor (int): r >= 1. Defaults to 4
+        channels (int): C. Defaults to 128
+        enhance_input (str): ``'features+maps'`` (the paper), ``'features'``
+            or ``'maps'`` (Table 5a). Defaults to ``'features+maps'``
+        upscaler (str): ``'subpixel'``, ``'deconv'`` or ``'bilinear'``
+            (Table 5c). Defaults to ``'subpixel'``
+        deconv_kernel_size (int): kernel of the deconv upscaler. Defaults to 3
+        hr_loss (dict): L^HR; its ``loss_weight`` is η (1 in the paper).
+            Defaults to ``KeypointMSELoss`` with target weights
+        out_channels (int, optional): K; checked against the base head's
+        decoder (dict, optional): the HR codec, for prediction
+        init_cfg (dict, optional): initialisation
+
+    Shapes: ``forward`` returns M^LR (B, K, H, W) and M^HR (B, K, rH, rW).
+    """
+
+    def __init__(self,
+                 base_head: ConfigType,
+                 upscale_factor: int = 4,
+                 channels: int = 128,
+                 enhance_input: str = 'features+maps',
+                 upscaler: str = 'subpixel',
+                 deconv_kernel_size: int = 3,
+                 hr_loss: ConfigType = dict(
+                     type='KeypointMSELoss', use_target_weight=True),
+                 out_channels: Optional[int] = None,
+                 decoder: OptConfigType = None,
+                 init_cfg: OptConfigType = None):
+        super().__init__(init_cfg)
+        if not isinstance(upscale_factor, int) or upscale_factor < 1:
+            raise ValueError('BeliefMapEnhancementHead: upscale_factor (r) '
+                             f'must be an integer >= 1, got {upscale_factor}')
+        if enhance_input not in INPUTS:
+            raise ValueError(f'BeliefMapEnhancementHead: enhance_input must '
+                             f'be one of {INPUTS}, got {enhance_input!r}')
+        self.base_head = MODELS.build(base_head)
+        final = getattr(self.base_head, 'final_layer', None)
+        if not all(hasattr(self.base_head, name)
+                   for name in ('deconv_layers', 'conv_layers')) or \
+                not isinstance(final, nn.Conv2d):
+            raise ValueError(
+                'BeliefMapEnhancementHead: the base head '
+                f'{type(self.base_head).__name__} has no reachable feature '
+                'map F^LR (it needs deconv_layers, conv_layers and a '
+                'convolutional final_layer, as MMPose\'s HeatmapHead)')
+        num_keypoints = final.out_channels
+        if out_channels is not None and out_channels != num_keypoints:
+            raise ValueError(
+                f'BeliefMapEnhancementHead: out_channels={out_channels} but '
+                f'the base head predicts {num_keypoints} keypoints')
+        self.out_channels = num_keypoints
+        self.upscale_factor = upscale_factor
+        self.enhance_input = enhance_input
+        in_channels = {
+            'features': final.in_channels,
+            'maps': num_keypoints,
+            'features+maps': final.in_channels + num_keypoints,
+        }[enhance_input]
+        self.enhancer = EnhanceNet(in_channels, num_keypoints, channels,
+                                   upscale_factor, upscaler,
+                                   deconv_kernel_size)
+        self.hr_loss_module = MODELS.build(hr_loss)
+        self.decoder = KEYPOINT_CODECS.build(decoder) if decoder else None
+
+    def forward(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
+        """M^LR (B, K, H, W) and M^HR (B, K, rH, rW)."""
+        base = self.base_head
+        features = base.conv_layers(base.deconv_layers(feats[-1]))  # F^LR
+        maps = base.final_layer(features)  # M^LR
+        x = {
+            'features': features,
+            'maps': maps,
+            'features+maps': torch.cat([features, maps], dim=1),  # eq. (1)
+        }[self.enhance_input]
+        return maps, self.enhancer(x)
+
+    def predict(self,
+                feats: Features,
+                batch_data_samples: OptSampleList,
+                test_cfg: ConfigType = {}) -> Predictions:
+        """Keypoints decoded from M^HR (with flip test when configured)."""
+        if test_cfg.get('flip_test', False):
+            assert isinstance(feats, list) and len(feats) == 2
+            flip_indices = batch_data_samples[0].metainfo['flip_indices']
+            _, maps = self.forward(feats[0])
+            _, maps_flip = self.forward(feats[1])
+            maps = 0.5 * (maps + flip_heatmaps(
+                maps_flip,
+                flip_mode=test_cfg.get('flip_mode', 'heatmap'),
+                flip_indices=flip_indices,
+                shift_heatmap=test_cfg.get('shift_heatmap', False)))
+        else:
+            _, maps = self.forward(feats)
+        preds = self.decode(maps)
+        if test_cfg.get('output_heatmaps', False):
+            return preds, [PixelData(heatmaps=hm) for hm in maps.detach()]
+        return preds
+
+    def loss(self,
+             feats: Tuple[Tensor],
+             batch_data_samples: OptSampleList,
+             train_cfg: ConfigType = {}) -> dict:
+        """L^LR (``loss_kpt``) and η·L^HR (``loss_kpt_hr``), eq. (8)."""
+        maps_lr, maps_hr = self.forward(feats)
+        gt_lr = torch.stack(
+            [d.gt_fields[0].heatmaps for d in batch_data_samples])
+        gt_hr = torch.stack(
+            [d.gt_fields[1].heatmaps for d in batch_data_samples])
+        # multilevel labels: (levels, B, K) after concatenation
+        weights = torch.cat([
+            d.gt_instance_labels.keypoint_weights for d in batch_data_samples
+        ], dim=1)
+        return dict(
+            loss_kpt=self.base_head.loss_module(maps_lr, gt_lr, weights[0]),
+            loss_kpt_hr=self.hr_loss_module(maps_hr, gt_hr, weights[1]))
