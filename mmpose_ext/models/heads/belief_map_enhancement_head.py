@@ -108,7 +108,11 @@ class BeliefMapEnhancementHead(BaseHead):
             Defaults to ``KeypointMSELoss`` with target weights
         out_channels (int, optional): K; checked against the base head's
         decoder (dict, optional): the HR codec, for prediction
-        init_cfg (dict, optional): initialisation
+        init_cfg (dict, optional): initialisation. Defaults to N(0, 0.001)
+            for the enhancement convolutions, as MMPose's HeatmapHead
+            initialises its layers (the base head keeps its own init_cfg), so
+            that the untrained M^HR starts near 0 and L^HR does not swamp the
+            shared features at the start of training
 
     Shapes: ``forward`` returns M^LR (B, K, H, W) and M^HR (B, K, rH, rW).
     """
@@ -124,7 +128,11 @@ class BeliefMapEnhancementHead(BaseHead):
                      type='KeypointMSELoss', use_target_weight=True),
                  out_channels: Optional[int] = None,
                  decoder: OptConfigType = None,
-                 init_cfg: OptConfigType = None):
+                 init_cfg: OptConfigType = dict(
+                     type='Normal',
+                     layer=['Conv2d', 'ConvTranspose2d'],
+                     std=0.001,
+                     bias=0)):
         super().__init__(init_cfg)
         if not isinstance(upscale_factor, int) or upscale_factor < 1:
             raise ValueError('BeliefMapEnhancementHead: upscale_factor (r) '
