@@ -92,7 +92,9 @@ class BeliefMapEnhancementHead(BaseHead):
 
     Supported base heads: MMPose's ``HeatmapHead`` and its subclasses (any head
     with ``deconv_layers``, ``conv_layers`` and a convolutional
-    ``final_layer``).
+    ``final_layer``), and ``CPMHead`` (stacked hourglass, CPM), whose last
+    stage is enhanced and supervised (with several stages, the earlier ones are
+    not supervised here).
 
     Args:
         base_head (dict): config of the wrapped heatmap head, with its loss
@@ -141,15 +143,7 @@ class BeliefMapEnhancementHead(BaseHead):
             raise ValueError(f'BeliefMapEnhancementHead: enhance_input must '
                              f'be one of {INPUTS}, got {enhance_input!r}')
         self.base_head = MODELS.build(base_head)
-        final = getattr(self.base_head, 'final_layer', None)
-        if not all(hasattr(self.base_head, name)
-                   for name in ('deconv_layers', 'conv_layers')) or \
-                not isinstance(final, nn.Conv2d):
-            raise ValueError(
-                'BeliefMapEnhancementHead: the base head '
-                f'{type(self.base_head).__name__} has no reachable feature '
-                'map F^LR (it needs deconv_layers, conv_layers and a '
-                'convolutional final_layer, as MMPose\'s HeatmapHead)')
+        final = self._final_layer()
         num_keypoints = final.out_channels
         if out_channels is not None and out_channels != num_keypoints:
             raise ValueError(
@@ -169,11 +163,38 @@ class BeliefMapEnhancementHead(BaseHead):
         self.hr_loss_module = MODELS.build(hr_loss)
         self.decoder = KEYPOINT_CODECS.build(decoder) if decoder else None
 
+    def _final_layer(self) -> nn.Conv2d:
+        """The base head's last conv (F^LR -> M^LR); a clear error if the
+        head's structure gives no feature map before it."""
+        base = self.base_head
+        if all(hasattr(base, n) for n in ('deconv_layers', 'conv_layers')):
+            final = getattr(base, 'final_layer', None)
+        elif all(hasattr(base, n)
+                 for n in ('multi_deconv_layers', 'multi_final_layers')):
+            final = base.multi_final_layers[-1]
+        else:
+            final = None
+        if not isinstance(final, nn.Conv2d):
+            raise ValueError(
+                'BeliefMapEnhancementHead: the base head '
+                f'{type(base).__name__} has no reachable feature map F^LR '
+                '(supported: heads with deconv_layers, conv_layers and a '
+                'convolutional final_layer, as MMPose\'s HeatmapHead, and '
+                'CPMHead)')
+        return final
+
+    def _base_features(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
+        """F^LR and M^LR from the base head's layers."""
+        base = self.base_head
+        if hasattr(base, 'multi_deconv_layers'):  # CPMHead: its last stage
+            features = base.multi_deconv_layers[-1](feats[-1])
+            return features, base.multi_final_layers[-1](features)
+        features = base.conv_layers(base.deconv_layers(feats[-1]))
+        return features, base.final_layer(features)
+
     def forward(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
         """M^LR (B, K, H, W) and M^HR (B, K, rH, rW)."""
-        base = self.base_head
-        features = base.conv_layers(base.deconv_layers(feats[-1]))  # F^LR
-        maps = base.final_layer(features)  # M^LR
+        features, maps = self._base_features(feats)  # F^LR, M^LR
         x = {
             'features': features,
             'maps': maps,
@@ -217,6 +238,9 @@ class BeliefMapEnhancementHead(BaseHead):
         weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ], dim=1)
+        lr_loss = self.base_head.loss_module
+        if isinstance(lr_loss, nn.ModuleList):  # CPMHead: one per stage
+            lr_loss = lr_loss[-1]
         return dict(
-            loss_kpt=self.base_head.loss_module(maps_lr, gt_lr, weights[0]),
+            loss_kpt=lr_loss(maps_lr, gt_lr, weights[0]),
             loss_kpt_hr=self.hr_loss_module(maps_hr, gt_hr, weights[1]))

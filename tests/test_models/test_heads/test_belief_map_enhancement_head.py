@@ -12,7 +12,7 @@ from mmpose_ext.models.heads import EnhanceNet
 from ...conftest import REPO
 
 TINY = (f'{REPO}/configs/enhancenet/coco/'
-        'td-hm-enhance_res18_1xb16-300e_coco-sample-128x96.py')
+        'td-hm_res18_enhancenet-1xb16-300e_coco-sample-128x96.py')
 
 
 def _head(**kwargs):
@@ -102,3 +102,16 @@ def test_losses_on_a_real_batch():
 def test_bad_configs_fail_at_build_time(kwargs, message):
     with pytest.raises(ValueError, match=message):
         _head(**kwargs)
+
+
+def test_cpm_head_of_a_stacked_hourglass_is_supported():
+    head = MODELS.build(
+        dict(type='BeliefMapEnhancementHead',
+             base_head=dict(type='CPMHead', in_channels=64, out_channels=16,
+                            num_stages=2, deconv_out_channels=None),
+             channels=32))
+    maps_lr, maps_hr = head((torch.rand(1, 64, 16, 16),
+                             torch.rand(1, 64, 16, 16)))
+    assert maps_lr.shape == (1, 16, 16, 16)
+    assert maps_hr.shape == (1, 16, 64, 64)
+    assert head.enhancer.layers[0].in_channels == 64 + 16

@@ -1,0 +1,39 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Every method folder's metafile lists exactly its configs, which load and
+name only registered types."""
+import glob
+import os.path as osp
+
+import pytest
+import yaml
+
+from mmpose_ext.utils import check_types, load_config
+
+from ..conftest import REPO
+
+METAFILES = sorted(glob.glob(osp.join(REPO, 'configs/*/metafile.yml')))
+
+
+def test_each_method_has_a_metafile():
+    methods = {osp.basename(osp.dirname(p)) for p in METAFILES}
+    assert {'cal', 'enhancenet'} <= methods
+
+
+@pytest.mark.parametrize('metafile', METAFILES,
+                         ids=lambda p: osp.basename(osp.dirname(p)))
+def test_metafile_matches_the_configs(metafile):
+    folder = osp.dirname(metafile)
+    with open(metafile) as f:
+        content = yaml.safe_load(f)
+    collection = content['Collections'][0]['Name']
+    listed = {m['Config'] for m in content['Models']}
+    on_disk = {osp.relpath(p, REPO)
+               for p in glob.glob(osp.join(folder, '*', '*.py'))}
+    assert listed == on_disk
+    for entry in content['Models']:
+        assert entry['Name'] == osp.splitext(osp.basename(entry['Config']))[0]
+        assert entry['In Collection'] == collection
+        for result in entry['Results']:
+            assert 0 < result['Metrics']['AP'] < 1
+            assert result['Source']
+        check_types(load_config(osp.join(REPO, entry['Config'])))
