@@ -93,8 +93,8 @@ class BeliefMapEnhancementHead(BaseHead):
     Supported base heads: MMPose's ``HeatmapHead`` and its subclasses (any head
     with ``deconv_layers``, ``conv_layers`` and a convolutional
     ``final_layer``), and ``CPMHead`` (stacked hourglass, CPM), whose last
-    stage is enhanced and supervised (with several stages, the earlier ones are
-    not supervised here).
+    stage is enhanced; every stage keeps its own L^LR (intermediate
+    supervision, as in CPMHead).
 
     Args:
         base_head (dict): config of the wrapped heatmap head, with its loss
@@ -238,9 +238,17 @@ class BeliefMapEnhancementHead(BaseHead):
         weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ], dim=1)
-        lr_loss = self.base_head.loss_module
-        if isinstance(lr_loss, nn.ModuleList):  # CPMHead: one per stage
-            lr_loss = lr_loss[-1]
+        base = self.base_head
+        if hasattr(base, 'multi_final_layers'):  # CPMHead: every stage
+            stage_maps = base.forward(feats)
+            modules = base.loss_module if isinstance(
+                base.loss_module, nn.ModuleList) else [base.loss_module] * len(
+                    stage_maps)
+            loss_lr = sum(
+                module(maps, gt_lr, weights[0])
+                for module, maps in zip(modules, stage_maps))
+        else:
+            loss_lr = base.loss_module(maps_lr, gt_lr, weights[0])
         return dict(
-            loss_kpt=lr_loss(maps_lr, gt_lr, weights[0]),
+            loss_kpt=loss_lr,
             loss_kpt_hr=self.hr_loss_module(maps_hr, gt_hr, weights[1]))
