@@ -1,0 +1,46 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""MMPoseInferencer runs every method of the package from a config and a
+checkpoint written by MMEngine, loaded with weights_only=True."""
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import save_checkpoint
+from mmpose.apis import MMPoseInferencer
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
+from mmpose.registry import MODELS
+
+from ..conftest import COCO_MINI, REPO
+
+TINY_CONFIGS = {
+    'cal': 'configs/cal/coco/td-cal_hrnet-tiny_1xb16-300e_coco-sample-128x96.py',
+    'enhancenet': 'configs/enhancenet/coco/'
+    'td-hm_res18_enhancenet-1xb16-300e_coco-sample-128x96.py',
+    'fr_sbn': 'configs/fr_sbn/coco/td-hm_res18_fr-sbn-1xb16-300e_coco-sample-128x96.py',
+}
+
+
+@pytest.mark.parametrize('method', sorted(TINY_CONFIGS))
+def test_inferencer_runs_each_method(method, tmp_path):
+    config = osp.join(REPO, TINY_CONFIGS[method])
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(config).model)
+    model.init_weights()
+    meta = parse_pose_metainfo(dict(from_file='configs/_base_/datasets/coco.py'))
+    checkpoint = str(tmp_path / f'{method}.pth')
+    save_checkpoint({'state_dict': model.state_dict(),
+                     'meta': {'dataset_meta': meta}}, checkpoint)
+
+    inferencer = MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                                  det_model='whole_image', device='cpu')
+    loaded = inferencer.inferencer.model.state_dict()
+    for name, value in model.state_dict().items():
+        assert torch.equal(loaded[name], value), name
+    image = osp.join(COCO_MINI, 'images', '000000000785.jpg')
+    result = next(inferencer(image, show=False))
+    (person, ) = result['predictions'][0]
+    keypoints = np.array(person['keypoints'])
+    assert keypoints.shape == (17, 2) and np.isfinite(keypoints).all()
+    assert len(person['keypoint_scores']) == 17
