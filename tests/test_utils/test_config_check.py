@@ -63,11 +63,18 @@ def test_unknown_type_is_named_with_suggestion(cfg):
 
 def test_package_type_without_custom_imports(cfg):
     cfg.pop('custom_imports')
+    cfg.custom_hooks = [dict(type='SyncBuffersHook')]  # MMEngine's own
     cfg.model_wrapper_cfg = dict(type='AnyDeviceDistributedDataParallel')
     with pytest.raises(ConfigError) as err:
         check_config(cfg)
     assert 'AnyDeviceDistributedDataParallel' in str(err.value)
     assert CUSTOM_IMPORTS_FIX in str(err.value)
+
+
+def test_first_package_type_is_named(cfg):
+    cfg.pop('custom_imports')
+    with pytest.raises(ConfigError, match=r"'FiniteLossHook' \(at `custom_hooks\[1\]\.type`\)"):
+        check_config(cfg)
 
 
 def test_package_type_with_custom_imports_passes(cfg):

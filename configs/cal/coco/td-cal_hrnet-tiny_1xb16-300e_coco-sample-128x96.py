@@ -15,6 +15,7 @@ train_cfg = dict(max_epochs=300, val_interval=300)
 custom_hooks = [
     dict(type='SyncBuffersHook'),
     dict(type='ConfidenceAwareStageHook', switch_epoch=200),
+    dict(type='FiniteLossHook'),
 ]
 
 # optimizer

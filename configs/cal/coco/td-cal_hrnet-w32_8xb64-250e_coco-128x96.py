@@ -15,6 +15,7 @@ train_cfg = dict(max_epochs=250, val_interval=10)
 custom_hooks = [
     dict(type='SyncBuffersHook'),
     dict(type='ConfidenceAwareStageHook', switch_epoch=210),
+    dict(type='FiniteLossHook'),
 ]
 
 # optimizer

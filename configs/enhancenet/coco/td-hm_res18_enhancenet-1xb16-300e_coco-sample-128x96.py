@@ -8,6 +8,7 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
 
 # runtime
 randomness = dict(seed=0)
