@@ -9,7 +9,8 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
+                dict(type='RandomStateHook')]
 
 # runtime
 randomness = dict(seed=0)

@@ -16,6 +16,7 @@ custom_hooks = [
     dict(type='SyncBuffersHook'),
     dict(type='ConfidenceAwareStageHook', switch_epoch=210),
     dict(type='FiniteLossHook'),
+    dict(type='RandomStateHook'),
 ]
 
 # optimizer

@@ -5,7 +5,8 @@
 _base_ = ['mmpose::body_2d_keypoint/topdown_heatmap/coco/td-hm_hrnet-w48_8xb32-210e_coco-256x192.py']
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
+                dict(type='RandomStateHook')]
 
 # low-resolution targets as the base model makes them; high-resolution targets
 # at r = 4 times the size with sigma * r (eq. 6)

@@ -5,7 +5,8 @@
 _base_ = ['mmpose::body_2d_keypoint/topdown_heatmap/mpii/td-hm_hourglass52_8xb64-210e_mpii-256x256.py']
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
+                dict(type='RandomStateHook')]
 
 num_stacks = 4
 upscale_factor = 4

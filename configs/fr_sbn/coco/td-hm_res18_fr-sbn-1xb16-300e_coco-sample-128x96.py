@@ -8,7 +8,8 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
+                dict(type='RandomStateHook')]
 
 randomness = dict(seed=0)
 train_cfg = dict(max_epochs=300, val_interval=300)

@@ -9,7 +9,8 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
+                dict(type='RandomStateHook')]
 
 # runtime: Adam 1e-3, steps at 90 and 120, 140 epochs
 train_cfg = dict(max_epochs=140, val_interval=10)
