@@ -3,6 +3,7 @@
 training run on the bundled COCO sample whose checkpoints several tests load."""
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
 
@@ -20,6 +21,13 @@ SAMPLE_CONFIG = osp.join(
 CAL_TINY_CONFIG = osp.join(
     REPO, 'configs/cal/coco/td-cal_hrnet-tiny_1xb16-300e_coco-sample-128x96.py')
 COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now, for torchrun rendezvous."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 def run_tool(args, cwd=REPO, env=None, timeout=600):

@@ -10,7 +10,7 @@ from mmpose.utils import register_all_modules
 
 from mmpose_ext.engine import AnyDeviceDistributedDataParallel
 
-from ..conftest import SAMPLE_CONFIG, run_tool
+from ..conftest import SAMPLE_CONFIG, free_port, run_tool
 from .ddp_gradient_worker import freeze_batch_norm, real_batch
 
 WORKER = osp.join(osp.dirname(__file__), 'ddp_gradient_worker.py')
@@ -33,7 +33,7 @@ def test_two_process_gradients_equal_one_process(tmp_path):
 
     result = run_tool([
         sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
-        '--master_port', '29531', WORKER, SAMPLE_CONFIG,
+        '--master_port', str(free_port()), WORKER, SAMPLE_CONFIG,
         str(tmp_path / 'init.pth'),
         '8',
         str(tmp_path / 'grads.pth')
@@ -52,7 +52,8 @@ def test_wrapper_drops_device_ids_for_cpu_modules():
     import torch.distributed as dist
     if not dist.is_initialized():
         dist.init_process_group(
-            'gloo', init_method='tcp://127.0.0.1:29533', rank=0, world_size=1)
+            'gloo', init_method=f'tcp://127.0.0.1:{free_port()}', rank=0,
+            world_size=1)
     try:
         wrapped = AnyDeviceDistributedDataParallel(
             torch.nn.Linear(2, 2), device_ids=[0])

@@ -7,7 +7,7 @@ import shutil
 
 from mmpose_ext.engine import safe_torch_load
 
-from ..conftest import REPO, SAMPLE_CONFIG, run_tool, train_args
+from ..conftest import REPO, SAMPLE_CONFIG, free_port, run_tool, train_args
 
 
 def test_resume_continues_from_the_latest_checkpoint(trained_run, tmp_path):
@@ -66,7 +66,7 @@ def test_dist_train_two_cpu_processes(tmp_path):
         str(tmp_path), '--no-validate', '--cfg-options',
         'train_cfg.max_epochs=1', 'train_dataloader.batch_size=4'
     ],
-                      env={'PORT': '29517'})
+                      env={'PORT': str(free_port())})
     assert result.returncode == 0, result.stderr[-3000:]
     log = result.stdout + result.stderr
     assert 'Distributed training: True' in log

@@ -7,7 +7,7 @@ import pytest
 from mmengine.config import Config
 
 from mmpose_ext.utils import (CUSTOM_IMPORTS_FIX, ConfigError, check_config,
-                              load_config)
+                              check_types, load_config)
 
 from ..conftest import COCO_MINI, REPO, SAMPLE_CONFIG, run_tool
 
@@ -61,19 +61,22 @@ def test_unknown_type_is_named_with_suggestion(cfg):
     assert "Did you mean 'HeatmapHead'" in message
 
 
-def test_package_type_without_custom_imports(cfg):
-    cfg.pop('custom_imports')
-    cfg.custom_hooks = [dict(type='SyncBuffersHook')]  # MMEngine's own
-    cfg.model_wrapper_cfg = dict(type='AnyDeviceDistributedDataParallel')
+def test_package_type_without_custom_imports():
+    cfg = Config(dict(
+        custom_hooks=[dict(type='SyncBuffersHook')],  # MMEngine's own
+        model_wrapper_cfg=dict(type='AnyDeviceDistributedDataParallel')))
     with pytest.raises(ConfigError) as err:
-        check_config(cfg)
-    assert 'AnyDeviceDistributedDataParallel' in str(err.value)
+        check_types(cfg)
+    assert "'AnyDeviceDistributedDataParallel' (at `model_wrapper_cfg.type`)" \
+        in str(err.value)
     assert CUSTOM_IMPORTS_FIX in str(err.value)
 
 
-def test_first_package_type_is_named(cfg):
+def test_sample_config_without_custom_imports_names_its_first_package_type(
+        cfg):
     cfg.pop('custom_imports')
-    with pytest.raises(ConfigError, match=r"'FiniteLossHook' \(at `custom_hooks\[1\]\.type`\)"):
+    with pytest.raises(ConfigError, match=r"'FiniteLossHook' \(at "
+                       r"`custom_hooks\[1\]\.type`\)"):
         check_config(cfg)
 
 

@@ -6,7 +6,8 @@
 #   train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 #   val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 #   test_dataloader = val_dataloader
-dataset_type = 'CocoDataset'
+# CocoDataset that names bad annotations and images by id (mmpose_ext)
+dataset_type = 'CheckedCocoDataset'
 data_mode = 'topdown'
 data_root = 'data/coco/'
 

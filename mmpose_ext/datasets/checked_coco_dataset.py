@@ -1,0 +1,101 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+import logging
+import math
+from typing import Optional
+
+from mmengine.logging import print_log
+from mmpose.datasets import CocoDataset
+from mmpose.registry import DATASETS
+
+POLICIES = ('raise', 'skip')
+
+
+@DATASETS.register_module()
+class CheckedCocoDataset(CocoDataset):
+    """MMPose's :class:`~mmpose.datasets.CocoDataset` that checks every
+    annotation and image and reports the bad ones by id.
+
+    MMPose drops an annotation without ``bbox`` or ``keypoints`` silently and
+    fails deep in a transform on a wrong keypoint count or an unreadable
+    image. Here each problem names the annotation id, the image id and the
+    file, and ``on_bad_annotation`` / ``on_bad_image`` choose between stopping
+    (``'raise'``, the default) and skipping with a logged warning (``'skip'``;
+    a skipped image is replaced by another sample in training, as MMEngine
+    does for a pipeline that returns None; at test time it always stops).
+
+    Checked: the keys ``id``, ``image_id``, ``bbox``, ``keypoints``; a bbox of
+    4 finite numbers with width and height >= 0; 3·K finite keypoint values
+    (K from the dataset meta); a non-negative, finite ``area``; image width and
+    height present.
+
+    Args:
+        on_bad_annotation (str): ``'raise'`` or ``'skip'``
+        on_bad_image (str): ``'raise'`` or ``'skip'``
+        **kwargs: as for :class:`~mmpose.datasets.CocoDataset`
+    """
+
+    def __init__(self,
+                 *args,
+                 on_bad_annotation: str = 'raise',
+                 on_bad_image: str = 'raise',
+                 **kwargs):
+        for key, value in (('on_bad_annotation', on_bad_annotation),
+                           ('on_bad_image', on_bad_image)):
+            if value not in POLICIES:
+                raise ValueError(f'CheckedCocoDataset: {key} must be one of '
+                                 f'{POLICIES}, got {value!r}')
+        self.on_bad_annotation = on_bad_annotation
+        self.on_bad_image = on_bad_image
+        super().__init__(*args, **kwargs)
+
+    def _annotation_problem(self, ann: dict, img: dict) -> Optional[str]:
+        missing = [k for k in ('id', 'image_id', 'bbox', 'keypoints')
+                   if k not in ann]
+        if missing:
+            return f'missing key(s) {missing}'
+        if 'width' not in img or 'height' not in img:
+            return 'its image has no width/height'
+        bbox = ann['bbox']
+        if len(bbox) != 4 or not all(math.isfinite(float(v)) for v in bbox):
+            return f'bbox {bbox} is not 4 finite numbers'
+        if bbox[2] < 0 or bbox[3] < 0:
+            return f'bbox {bbox} has a negative width or height'
+        expected = 3 * self.metainfo['num_keypoints']
+        if len(ann['keypoints']) != expected:
+            return (f'{len(ann["keypoints"])} keypoint values, expected '
+                    f'{expected} (3 x {self.metainfo["num_keypoints"]})')
+        if not all(math.isfinite(float(v)) for v in ann['keypoints']):
+            return 'non-finite keypoint values'
+        if 'area' in ann and (not math.isfinite(float(ann['area']))
+                              or ann['area'] < 0):
+            return f'area {ann["area"]} is negative or not finite'
+        return None
+
+    def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
+        ann = raw_data_info['raw_ann_info']
+        img = raw_data_info['raw_img_info']
+        problem = self._annotation_problem(ann, img)
+        if problem is None:
+            return super().parse_data_info(raw_data_info)
+        message = (f'{self.ann_file}: annotation id {ann.get("id")} (image id '
+                   f'{ann.get("image_id")}): {problem}')
+        if self.on_bad_annotation == 'raise':
+            raise ValueError(message + '. Fix it, or set the dataset\'s '
+                             'on_bad_annotation="skip" to leave it out.')
+        print_log(message + '; skipped.', logger='current',
+                  level=logging.WARNING)
+        return None
+
+    def prepare_data(self, idx: int):
+        try:
+            return super().prepare_data(idx)
+        except Exception as err:  # noqa: BLE001  (reported with the image)
+            info = self.get_data_info(idx)
+            message = (f'image id {info.get("img_id")} ({info.get("img_path")}) '
+                       f'could not be loaded or transformed: '
+                       f'{type(err).__name__}: {err}')
+            if self.on_bad_image == 'raise' or self.test_mode:
+                raise RuntimeError(message) from err
+            print_log(message + '; skipped.', logger='current',
+                      level=logging.WARNING)
+            return None
