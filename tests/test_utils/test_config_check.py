@@ -18,7 +18,11 @@ def cfg():
 
 
 def test_sample_config_passes(cfg):
-    check_config(cfg)
+    from mmpose_ext.utils.config_check import _dataset_nodes
+    assert check_config(cfg) is None
+    # every split's dataset was looked at
+    assert {key.split('.')[0] for key, _ in _dataset_nodes(cfg)} == {
+        'train_dataloader', 'val_dataloader', 'test_dataloader'}
 
 
 def test_missing_data_root(cfg, tmp_path):
@@ -81,8 +85,12 @@ def test_sample_config_without_custom_imports_names_its_first_package_type(
 
 
 def test_package_type_with_custom_imports_passes(cfg):
+    from mmpose_ext.engine import AnyDeviceDistributedDataParallel
+    from mmpose_ext.utils.config_check import _lookup
     cfg.model_wrapper_cfg = dict(type='AnyDeviceDistributedDataParallel')
-    check_config(cfg)
+    assert check_config(cfg) is None
+    assert _lookup('AnyDeviceDistributedDataParallel') is \
+        AnyDeviceDistributedDataParallel
 
 
 def test_missing_config_file(tmp_path):

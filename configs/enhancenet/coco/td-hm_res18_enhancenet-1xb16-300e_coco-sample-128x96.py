@@ -3,39 +3,11 @@
 # maps are super-resolved 4x (32x24 -> 128x96). Evaluated on the images it
 # trains on, so its AP checks the pipeline, not generalisation.
 _base_ = [
-    'mmpose::_base_/default_runtime.py',
+    '../../_base_/schedules/sample_cpu_300e.py',
     '../../_base_/datasets/coco_sample_topdown.py',
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
-                dict(type='RandomStateHook')]
-
-# runtime
-randomness = dict(seed=0)
-train_cfg = dict(max_epochs=300, val_interval=300)
-
-# optimizer
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=2e-3))
-
-# learning policy
-param_scheduler = [
-    dict(type='LinearLR', begin=0, end=10, start_factor=0.01, by_epoch=False),
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=300,
-        milestones=[240, 280],
-        gamma=0.1,
-        by_epoch=True)
-]
-
-# hooks
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='CheckpointHook', interval=50, max_keep_ckpts=2,
-        save_last=True))
 
 # codec settings: low-resolution targets as the base model makes them, and
 # high-resolution targets at r = 4 times the size with sigma * r (eq. 6)
