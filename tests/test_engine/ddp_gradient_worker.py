@@ -67,6 +67,9 @@ def main():
     if rank == 0:
         torch.save({name: p.grad.clone() for name, p in model.named_parameters()
                     if p.grad is not None}, out)
+    # leave together: a rank that exits while the other is still in a
+    # collective or in its shutdown can leave that one waiting
+    torch.distributed.barrier()
     torch.distributed.destroy_process_group()
 
 

@@ -37,7 +37,7 @@ def test_two_process_gradients_equal_one_process(tmp_path):
         str(tmp_path / 'init.pth'),
         '8',
         str(tmp_path / 'grads.pth')
-    ])
+    ], timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     averaged = torch.load(tmp_path / 'grads.pth', weights_only=True)
     assert set(averaged) == set(single)
