@@ -2,52 +2,19 @@
 # Human Pose Estimation") on MMPose's HRNet-W48 at 256x192 on COCO: the belief
 # maps are super-resolved 4x (64x48 -> 256x192) by sub-pixel convolution.
 # Paper (Table 4, COCO val2017 AP): 75.0 -> 75.8.
-_base_ = ['mmpose::body_2d_keypoint/topdown_heatmap/coco/td-hm_hrnet-w48_8xb32-210e_coco-256x192.py']
+_base_ = ['./td-hm_hrnet-w32_enhancenet-8xb64-210e_coco-256x192.py']
 
-custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook'),
-                dict(type='RandomStateHook')]
-
-# low-resolution targets as the base model makes them; high-resolution targets
-# at r = 4 times the size with sigma * r (eq. 6)
-upscale_factor = 4
-codec = dict(
-    type='MSRAHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
-hr_codec = dict(
-    type='MSRAHeatmap',
-    input_size=(192, 256),
-    heatmap_size=(48 * upscale_factor, 64 * upscale_factor),
-    sigma=2 * upscale_factor)
-
+# HRNet-W48: widths 48/96/192/384, ImageNet-pretrained W48, batch 32 per GPU
+# (as MMPose's td-hm_hrnet-w48_8xb32-210e_coco-256x192.py)
 model = dict(
-    head=dict(
-        _delete_=True,
-        type='BeliefMapEnhancementHead',
-        base_head=dict(
-            type='HeatmapHead',
-            in_channels=48,
-            out_channels=17,
-            deconv_out_channels=None,
-            loss=dict(type='KeypointMSELoss', use_target_weight=True)),
-        upscale_factor=upscale_factor,
-        channels=128,
-        enhance_input='features+maps',
-        upscaler='subpixel',
-        hr_loss=dict(
-            type='KeypointMSELoss', use_target_weight=True, loss_weight=1.0),
-        decoder=hr_codec),
-    # the enhanced maps are at input resolution: a flipped map lines up
-    # exactly, so no shift
-    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
-
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody'),
-    dict(type='RandomBBoxTransform'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=[codec, hr_codec], multilevel=True),
-    dict(type='PackPoseInputs')
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+    backbone=dict(
+        extra=dict(
+            stage2=dict(num_channels=(48, 96)),
+            stage3=dict(num_channels=(48, 96, 192)),
+            stage4=dict(num_channels=(48, 96, 192, 384))),
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='https://download.openmmlab.com/mmpose/'
+            'pretrain_models/hrnet_w48-8ef0771d.pth')),
+    head=dict(base_head=dict(in_channels=48)))
+train_dataloader = dict(batch_size=32)
