@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from .confidence_aware_heatmap import ConfidenceAwareHeatmap
+from .part_affinity_fields import PartAffinityFields
 
-__all__ = ['ConfidenceAwareHeatmap']
+__all__ = ['ConfidenceAwareHeatmap', 'PartAffinityFields']

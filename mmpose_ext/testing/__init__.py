@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from .oracle_grouping import bottomup_test_inputs, oracle_coco_ap
 from .real_crops import topdown_crops
 
-__all__ = ['topdown_crops']
+__all__ = ['bottomup_test_inputs', 'oracle_coco_ap', 'topdown_crops']

@@ -1,5 +1,7 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from .belief_map_enhancement_head import BeliefMapEnhancementHead, EnhanceNet
 from .confidence_aware_head import ConfidenceAwareHead
+from .part_affinity_field_head import PartAffinityFieldHead
 
-__all__ = ['BeliefMapEnhancementHead', 'EnhanceNet', 'ConfidenceAwareHead']
+__all__ = ['BeliefMapEnhancementHead', 'EnhanceNet', 'ConfidenceAwareHead',
+           'PartAffinityFieldHead']

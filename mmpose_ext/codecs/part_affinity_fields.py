@@ -1,0 +1,274 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+from mmpose.codecs.base import BaseKeypointCodec
+from mmpose.registry import KEYPOINT_CODECS
+
+from .utils.block_inside_offsets import (generate_block_inside_offsets,
+                                         refine_peaks_with_block_offsets)
+from .utils.multi_person_heatmaps import generate_max_merged_gaussian_heatmaps
+from .utils.paf_grouping import (assemble_persons, find_heatmap_peaks,
+                                 match_limb_candidates, score_limb_candidates)
+from .utils.part_affinity_fields import generate_part_affinity_fields
+
+
+@KEYPOINT_CODECS.register_module()
+class PartAffinityFields(BaseKeypointCodec):
+    r"""Multi-person heatmaps, Part Affinity Fields and (optionally)
+    block-inside offsets: the targets of bottom-up OpenPose and of its
+    Resolution-Irrelevant Encoding (RIE) in Liu et al., *Enhancing the
+    Robustness of Bottom-up Human Pose Estimation* (paper 000), SPEC §4.
+
+    Encoding: keypoint heatmaps of eq. (6) max-merged over persons plus a
+    background channel 1 − max over keypoint channels; PAFs of eq. (2); with
+    ``with_block_offsets``, block-inside offsets of eq. (7). Decoding: 3×3
+    heatmap peaks, refined by the offsets (eq. (8)), limbs scored along the
+    PAFs and matched greedily (eqs. (3)–(5)), limbs assembled into persons.
+
+    Coordinates (settled here; the paper does not say): heatmap cell (i, j)
+    is centred on input pixel ((i + 0.5)·fd − 0.5, (j + 0.5)·fd − 0.5), so
+    cell ``i`` covers input pixels ``[i·fd, (i + 1)·fd)`` and a horizontal
+    flip of the input is exactly a flip of the heatmap (no shift needed).
+
+    Limbs come from the dataset meta (``skeleton_links``, passed by
+    ``GenerateTarget`` as an auxiliary key, and by the head at decoding), so
+    nothing is tied to COCO. Limb direction is parent → child as listed.
+
+    Note:
+
+        - instance number: N
+        - keypoint number: K
+        - limb number: L
+        - input image size: [w, h]
+        - heatmap size: [W, H], fd = w / W
+
+    Encoded:
+
+        - heatmaps (np.ndarray): (K + 1, H, W), channel K is the background
+        - pafs (np.ndarray): (2L, H, W), channels (x_0, y_0, x_1, ...)
+        - offsets (np.ndarray): (2K, H, W) in [−0.5, 0.5] (with
+          ``with_block_offsets``)
+        - offset_weights (np.ndarray): (K, H, W), 1 on cells whose heatmap
+          target > ``offset_threshold`` (with ``with_block_offsets``)
+
+    Args:
+        input_size (tuple): [w, h]
+        heatmap_size (tuple): [W, H]; w / W = h / H = fd
+        sigma (float): σ of eq. (6) in heatmap pixels. Defaults to 1.5, so
+            that all 8 neighbours of a keypoint's cell pass the 0.4 offset
+            threshold (the 3×3 block of Fig. 4d)
+        limb_width (float): half-width of the PAF band in heatmap pixels.
+            Defaults to 1
+        with_block_offsets (bool): encode and decode RIE's block-inside
+            offsets. Defaults to False
+        offset_threshold (float): heatmap value above which a cell gets an
+            offset (eq. (7)). Defaults to 0.4
+        skeleton_links (sequence, optional): fixed limbs; by default those of
+            the dataset meta are used
+        peak_threshold (float): minimal heatmap peak. Defaults to 0.1
+        num_limb_samples (int): samples per candidate limb. Defaults to 10
+        limb_sample_threshold (float): alignment a sample must exceed.
+            Defaults to 0.05
+        min_limb_sample_ratio (float): share of samples above it.
+            Defaults to 0.8
+        min_parts (int): minimal parts of a person. Defaults to 3
+        min_mean_score (float): minimal score per part. Defaults to 0.2
+        max_instances (int): keep at most this many persons, best first.
+            Defaults to 30
+    """
+
+    auxiliary_encode_keys = {'skeleton_links'}
+    field_mapping_table = dict(
+        heatmaps='heatmaps',
+        pafs='pafs',
+        offsets='offsets',
+        offset_weights='offset_weights')
+
+    def __init__(self,
+                 input_size: Tuple[int, int],
+                 heatmap_size: Tuple[int, int],
+                 sigma: float = 1.5,
+                 limb_width: float = 1.,
+                 with_block_offsets: bool = False,
+                 offset_threshold: float = 0.4,
+                 skeleton_links: Optional[Sequence[Sequence[int]]] = None,
+                 peak_threshold: float = 0.1,
+                 num_limb_samples: int = 10,
+                 limb_sample_threshold: float = 0.05,
+                 min_limb_sample_ratio: float = 0.8,
+                 min_parts: int = 3,
+                 min_mean_score: float = 0.2,
+                 max_instances: int = 30) -> None:
+        super().__init__()
+        name = self.__class__.__name__
+        for key, value in (('sigma', sigma), ('limb_width', limb_width)):
+            if not np.isfinite(value) or value <= 0:
+                raise ValueError(f'{name}: {key} must be > 0, got {value}')
+        if min(heatmap_size) < 1 or min(input_size) < 1:
+            raise ValueError(f'{name}: input_size {input_size} and '
+                             f'heatmap_size {heatmap_size} must be positive')
+        if num_limb_samples < 2:
+            raise ValueError(f'{name}: num_limb_samples must be >= 2, got '
+                             f'{num_limb_samples}')
+        self.input_size = tuple(input_size)
+        self.heatmap_size = tuple(heatmap_size)
+        self.scale_factor = (np.array(input_size, dtype=np.float64) /
+                             np.array(heatmap_size, dtype=np.float64))
+        self.sigma = float(sigma)
+        self.limb_width = float(limb_width)
+        self.with_block_offsets = with_block_offsets
+        self.offset_threshold = offset_threshold
+        self.skeleton_links = (None if skeleton_links is None else
+                               [tuple(map(int, link))
+                                for link in skeleton_links])
+        self.peak_threshold = peak_threshold
+        self.num_limb_samples = num_limb_samples
+        self.limb_sample_threshold = limb_sample_threshold
+        self.min_limb_sample_ratio = min_limb_sample_ratio
+        self.min_parts = min_parts
+        self.min_mean_score = min_mean_score
+        self.max_instances = max_instances
+
+    # coordinate maps -----------------------------------------------------
+    def input_to_heatmap(self, keypoints: np.ndarray) -> np.ndarray:
+        """Input pixels → heatmap pixels (cell centres at integers)."""
+        return (keypoints + 0.5) / self.scale_factor - 0.5
+
+    def heatmap_to_input(self, keypoints: np.ndarray) -> np.ndarray:
+        """Heatmap pixels → input pixels; inverse of
+        :meth:`input_to_heatmap`."""
+        return (keypoints + 0.5) * self.scale_factor - 0.5
+
+    def resolve_skeleton_links(self, skeleton_links=None) -> list:
+        """The limbs to use: the fixed ones, else the dataset meta's."""
+        links = self.skeleton_links
+        if links is None:
+            links = skeleton_links
+        if links is None:
+            raise ValueError(
+                f'{self.__class__.__name__} needs limbs: give it '
+                '`skeleton_links`, or use a dataset whose meta has '
+                '`skeleton_info` (and keep "skeleton_links" in '
+                'PackPoseInputs.meta_keys at test time)')
+        return [tuple(map(int, link)) for link in links]
+
+    # encode ----------------------------------------------------------------
+    def encode(self,
+               keypoints: np.ndarray,
+               keypoints_visible: Optional[np.ndarray] = None,
+               skeleton_links: Optional[Sequence] = None) -> dict:
+        """Encode all persons of one image.
+
+        Args:
+            keypoints (np.ndarray): (N, K, 2) in input pixels
+            keypoints_visible (np.ndarray, optional): (N, K); invisible,
+                unlabelled or non-finite keypoints add nothing
+            skeleton_links (sequence, optional): from the dataset meta
+
+        Returns:
+            dict: see the class docstring
+        """
+        keypoints = np.asarray(keypoints, dtype=np.float64)
+        if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
+            raise ValueError(
+                f'{self.__class__.__name__}.encode: keypoints must have shape '
+                f'(N, K, 2), got {keypoints.shape}')
+        N, K = keypoints.shape[:2]
+        if keypoints_visible is None:
+            keypoints_visible = np.ones((N, K), dtype=np.float32)
+        keypoints_visible = np.asarray(keypoints_visible)
+        if keypoints_visible.shape != (N, K):
+            raise ValueError(
+                f'{self.__class__.__name__}.encode: keypoints_visible must '
+                f'have shape {(N, K)}, got {keypoints_visible.shape}')
+        links = self.resolve_skeleton_links(skeleton_links)
+        bad = [link for link in links if min(link) < 0 or max(link) >= K]
+        if bad:
+            raise ValueError(f'{self.__class__.__name__}: skeleton links '
+                             f'{bad} name keypoints outside 0..{K - 1}')
+
+        kpts = self.input_to_heatmap(keypoints)
+        keypoint_heatmaps = generate_max_merged_gaussian_heatmaps(
+            self.heatmap_size, kpts, keypoints_visible, self.sigma)
+        background = 1. - keypoint_heatmaps.max(axis=0, initial=0.)[None]
+        encoded = dict(
+            heatmaps=np.concatenate([keypoint_heatmaps, background]),
+            pafs=generate_part_affinity_fields(self.heatmap_size, kpts,
+                                               keypoints_visible, links,
+                                               self.limb_width))
+        if self.with_block_offsets:
+            offsets, offset_weights = generate_block_inside_offsets(
+                kpts, keypoints_visible, keypoint_heatmaps,
+                self.offset_threshold)
+            encoded.update(offsets=offsets, offset_weights=offset_weights)
+        return encoded
+
+    # decode ----------------------------------------------------------------
+    def decode(self,
+               heatmaps: np.ndarray,
+               pafs: np.ndarray,
+               offsets: Optional[np.ndarray] = None,
+               skeleton_links: Optional[Sequence] = None
+               ) -> Tuple[np.ndarray, np.ndarray]:
+        """Group one image's maps into persons.
+
+        Args:
+            heatmaps (np.ndarray): (K + 1, H, W); the last (background)
+                channel is not used
+            pafs (np.ndarray): (2L, H, W)
+            offsets (np.ndarray, optional): (2K, H, W); used when the codec
+                has ``with_block_offsets``
+            skeleton_links (sequence, optional): from the dataset meta
+
+        Returns:
+            tuple:
+            - keypoints (np.ndarray): (P, K, 2) in input pixels; missing
+              parts are 0 with score 0
+            - keypoint_scores (np.ndarray): (P, K) heatmap peak values
+        """
+        links = self.resolve_skeleton_links(skeleton_links)
+        L = len(links)
+        if pafs.shape[0] != 2 * L:
+            raise ValueError(
+                f'{self.__class__.__name__}.decode: {pafs.shape[0]} PAF '
+                f'channels for {L} skeleton links (expected {2 * L})')
+        K = heatmaps.shape[0] - 1
+        if offsets is not None and offsets.shape[0] != 2 * K:
+            raise ValueError(
+                f'{self.__class__.__name__}.decode: {offsets.shape[0]} offset '
+                f'channels for {K} keypoints (expected {2 * K})')
+        peaks = find_heatmap_peaks(heatmaps[:K], self.peak_threshold)
+        coords = []
+        for k, peak in enumerate(peaks):
+            xy = peak[:, :2]
+            if self.with_block_offsets and offsets is not None:
+                xy = refine_peaks_with_block_offsets(
+                    xy, offsets[2 * k:2 * k + 2])
+            coords.append(xy.astype(np.float64))
+        # limbs are scored between the refined positions: with RIE two parts
+        # in one cell still have a direction
+        connections = []
+        for l, (ka, kb) in enumerate(links):
+            if len(peaks[ka]) == 0 or len(peaks[kb]) == 0:
+                connections.append(np.zeros((0, 3)))
+                continue
+            scores, keep = score_limb_candidates(
+                pafs[2 * l:2 * l + 2], coords[ka], coords[kb],
+                self.num_limb_samples, self.limb_sample_threshold,
+                self.min_limb_sample_ratio)
+            connections.append(match_limb_candidates(scores, keep))
+        parts = assemble_persons(K, links, connections,
+                                 [peak[:, 2] for peak in peaks],
+                                 self.min_parts, self.min_mean_score)
+        P = len(parts)
+        keypoints = np.zeros((P, K, 2), dtype=np.float32)
+        scores = np.zeros((P, K), dtype=np.float32)
+        for k in range(K):
+            found = parts[:, k] >= 0
+            idx = parts[found, k]
+            keypoints[found, k] = self.heatmap_to_input(coords[k][idx])
+            scores[found, k] = peaks[k][idx, 2]
+        order = np.argsort(-scores.sum(axis=1), kind='stable')
+        order = order[:self.max_instances]
+        return keypoints[order], scores[order]

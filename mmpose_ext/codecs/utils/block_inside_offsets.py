@@ -1,0 +1,74 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Block-inside offsets of Resolution-Irrelevant Encoding (RIE), eqs. (7) and
+(8) of Liu et al."""
+import numpy as np
+
+from .multi_person_heatmaps import valid_keypoint_mask
+
+
+def generate_block_inside_offsets(keypoints: np.ndarray,
+                                  keypoints_visible: np.ndarray,
+                                  heatmaps: np.ndarray,
+                                  threshold: float = 0.4):
+    """Offset targets of eq. (7) as SPEC §4 settles them.
+
+    Each heatmap cell (centre at integer coordinates, extent ±0.5) whose
+    keypoint heatmap target exceeds ``threshold`` gets the vector from its
+    centre to the point of the cell closest to the nearest labelled keypoint
+    of that type: ``clip(keypoint − centre, −0.5, 0.5)`` per axis, in heatmap
+    pixels (= input pixels / fd). It is exact for the cell that contains the
+    keypoint and points to the nearest border for its neighbours, so an offset
+    never leaves its own cell. Other cells get 0 and weight 0.
+
+    Args:
+        keypoints (np.ndarray): (N, K, 2) in heatmap coordinates
+        keypoints_visible (np.ndarray): (N, K)
+        heatmaps (np.ndarray): (K, H, W) keypoint heatmap targets
+        threshold (float): cells with heatmap > threshold get an offset
+
+    Returns:
+        tuple:
+        - offsets (np.ndarray): (2K, H, W) float32 in [−0.5, 0.5], channels
+          (x_0, y_0, x_1, y_1, ...)
+        - offset_weights (np.ndarray): (K, H, W) float32, 1 where the offset
+          loss counts
+    """
+    K, H, W = heatmaps.shape
+    offsets = np.zeros((K, 2, H, W), dtype=np.float32)
+    weights = (heatmaps > threshold).astype(np.float32)
+    valid = valid_keypoint_mask(keypoints, keypoints_visible)
+    if keypoints.shape[0] == 0 or not valid.any():
+        return offsets.reshape(2 * K, H, W), np.zeros_like(weights)
+    kpts = np.where(valid[..., None], keypoints, 0.).astype(np.float64)
+    dx = kpts[..., 0, None, None] - np.arange(W)[None, None, None, :]
+    dy = kpts[..., 1, None, None] - np.arange(H)[None, None, :, None]
+    dist2 = dx**2 + dy**2  # (N, K, H, W)
+    dist2 = np.where(valid[..., None, None], dist2, np.inf)
+    nearest = dist2.argmin(axis=0)[None]  # (1, K, H, W)
+    dx = np.take_along_axis(np.broadcast_to(dx, dist2.shape), nearest, 0)[0]
+    dy = np.take_along_axis(np.broadcast_to(dy, dist2.shape), nearest, 0)[0]
+    # channels without any labelled keypoint have no target
+    weights *= valid.any(axis=0)[:, None, None]
+    offsets[:, 0] = np.clip(dx, -0.5, 0.5) * weights
+    offsets[:, 1] = np.clip(dy, -0.5, 0.5) * weights
+    return offsets.reshape(2 * K, H, W), weights
+
+
+def refine_peaks_with_block_offsets(peaks: np.ndarray,
+                                    offsets: np.ndarray) -> np.ndarray:
+    """Eq. (8): move each heatmap peak by its cell's predicted offset.
+
+    ``P_fixed = P + fd · F`` in input pixels, which is ``P + F`` in heatmap
+    pixels (F is stored divided by fd).
+
+    Args:
+        peaks (np.ndarray): (M, 2) integer peak cells (x, y) of one keypoint
+            type, heatmap pixels
+        offsets (np.ndarray): (2, H, W) that type's offset channels (x, y)
+
+    Returns:
+        np.ndarray: (M, 2) refined float coordinates, heatmap pixels
+    """
+    cells = np.asarray(peaks, dtype=np.int64).reshape(-1, 2)
+    shift = offsets[:, cells[:, 1], cells[:, 0]].T
+    return cells + np.clip(shift, -0.5, 0.5)

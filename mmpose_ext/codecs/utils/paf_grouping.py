@@ -1,0 +1,195 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Bottom-up grouping with Part Affinity Fields (eqs. (3)–(5) of Liu et al.).
+
+Three steps with plain array inputs and outputs: heatmap peaks
+(:func:`find_heatmap_peaks`), limb scoring of every candidate pair
+(:func:`score_limb_candidates`) with greedy one-to-one matching
+(:func:`match_limb_candidates`), and assembly of limbs that share parts into
+persons (:func:`assemble_persons`). Only the matching and the assembly loop
+over candidate connections; nothing loops over pixels.
+"""
+from typing import List, Sequence, Tuple
+
+import numpy as np
+
+
+def find_heatmap_peaks(heatmaps: np.ndarray,
+                       threshold: float = 0.1) -> List[np.ndarray]:
+    """Local maxima of each keypoint heatmap.
+
+    A peak is a pixel not smaller than any of its 8 neighbours and above
+    ``threshold``. Of a plateau of equal maxima, only the first pixel in
+    raster order is kept.
+
+    Args:
+        heatmaps (np.ndarray): (K, H, W)
+        threshold (float): minimal heatmap value of a peak
+
+    Returns:
+        list[np.ndarray]: K arrays of shape (M_k, 3): x, y (integer heatmap
+        pixels) and the heatmap value, in descending order of value
+    """
+    K, H, W = heatmaps.shape
+    hm = np.nan_to_num(heatmaps.astype(np.float32), nan=-np.inf)
+    padded = np.pad(hm, ((0, 0), (1, 1), (1, 1)), constant_values=-np.inf)
+    is_peak = hm > threshold
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dx == 0 and dy == 0:
+                continue
+            neighbour = padded[:, 1 + dy:1 + dy + H, 1 + dx:1 + dx + W]
+            # earlier neighbours in raster order must be strictly smaller
+            if dy < 0 or (dy == 0 and dx < 0):
+                is_peak &= hm > neighbour
+            else:
+                is_peak &= hm >= neighbour
+    peaks = []
+    for k in range(K):
+        ys, xs = np.nonzero(is_peak[k])
+        scores = hm[k, ys, xs]
+        order = np.argsort(-scores, kind='stable')
+        peaks.append(
+            np.stack([xs[order], ys[order], scores[order]],
+                     axis=1).astype(np.float32))
+    return peaks
+
+
+def score_limb_candidates(pafs: np.ndarray,
+                          starts: np.ndarray,
+                          ends: np.ndarray,
+                          num_samples: int = 10,
+                          sample_threshold: float = 0.05,
+                          min_sample_ratio: float = 0.8
+                          ) -> Tuple[np.ndarray, np.ndarray]:
+    """Score every (start, end) candidate pair of one limb type by its Part
+    Affinity Field (eqs. (3), (4)).
+
+    ``num_samples`` points are sampled evenly on the segment; at each the
+    predicted field is projected onto the segment's unit direction. Eq. (4)
+    prints a cross product (|v_f||v_t| sin), which would reward fields
+    perpendicular to the limb; SPEC §4 reads it as the alignment (dot
+    product) that OpenPose uses, as done here. A pair is kept when at least
+    ``min_sample_ratio`` of its samples exceed ``sample_threshold`` (eq. (3)),
+    and is scored by the mean alignment.
+
+    Args:
+        pafs (np.ndarray): (2, H, W) the limb's field (x, y)
+        starts (np.ndarray): (Ma, 2) parent candidates, heatmap pixels
+        ends (np.ndarray): (Mb, 2) child candidates, heatmap pixels
+        num_samples (int): samples on each segment
+        sample_threshold (float): alignment a sample must exceed
+        min_sample_ratio (float): share of samples that must exceed it
+
+    Returns:
+        tuple:
+        - scores (np.ndarray): (Ma, Mb) mean alignment
+        - keep (np.ndarray): bool (Ma, Mb) pairs that pass eq. (3)
+    """
+    _, H, W = pafs.shape
+    starts = np.asarray(starts, np.float64).reshape(-1, 2)
+    ends = np.asarray(ends, np.float64).reshape(-1, 2)
+    vectors = ends[None] - starts[:, None]  # (Ma, Mb, 2)
+    lengths = np.linalg.norm(vectors, axis=-1)
+    units = vectors / np.maximum(lengths, 1e-6)[..., None]
+    t = np.linspace(0., 1., num_samples)
+    points = starts[:, None, None] + t[None, None, :, None] * \
+        vectors[:, :, None]  # (Ma, Mb, S, 2)
+    xs = np.clip(np.rint(points[..., 0]), 0, W - 1).astype(np.int64)
+    ys = np.clip(np.rint(points[..., 1]), 0, H - 1).astype(np.int64)
+    alignment = (pafs[0, ys, xs] * units[..., None, 0] +
+                 pafs[1, ys, xs] * units[..., None, 1])  # (Ma, Mb, S)
+    scores = alignment.mean(axis=-1)
+    ratio = (alignment > sample_threshold).mean(axis=-1)
+    keep = (ratio >= min_sample_ratio) & (scores > 0) & (lengths > 1e-6)
+    return scores, keep
+
+
+def match_limb_candidates(scores: np.ndarray,
+                          keep: np.ndarray) -> np.ndarray:
+    """Greedy one-to-one matching of one limb type (eq. (5)): pairs in
+    descending score, each candidate used at most once.
+
+    Args:
+        scores (np.ndarray): (Ma, Mb)
+        keep (np.ndarray): bool (Ma, Mb)
+
+    Returns:
+        np.ndarray: (C, 3) rows (start index, end index, score)
+    """
+    ia, ib = np.nonzero(keep)
+    order = np.argsort(-scores[ia, ib], kind='stable')
+    used_a = np.zeros(scores.shape[0], dtype=bool)
+    used_b = np.zeros(scores.shape[1], dtype=bool)
+    matches = []
+    for a, b in zip(ia[order], ib[order]):
+        if used_a[a] or used_b[b]:
+            continue
+        used_a[a] = used_b[b] = True
+        matches.append((a, b, scores[a, b]))
+    return np.asarray(matches, dtype=np.float64).reshape(-1, 3)
+
+
+def assemble_persons(num_keypoints: int,
+                     skeleton_links: Sequence[Sequence[int]],
+                     connections: Sequence[np.ndarray],
+                     peak_scores: Sequence[np.ndarray],
+                     min_parts: int = 3,
+                     min_mean_score: float = 0.2) -> np.ndarray:
+    """Assemble matched limbs into persons through shared parts.
+
+    Limb types are visited in ``skeleton_links`` order. A connection whose
+    ends belong to no person starts one; one that shares a part with a person
+    adds its other part there when that slot is free; one that joins two
+    persons with no keypoint type in common merges them. A person's score is
+    the sum of its parts' peak values and its limbs' scores; persons with
+    fewer than ``min_parts`` parts or a score per part below
+    ``min_mean_score`` are dropped (SPEC §4).
+
+    Args:
+        num_keypoints (int): K
+        skeleton_links (sequence): L (parent, child) keypoint id pairs
+        connections (sequence): L arrays (C_l, 3) from
+            :func:`match_limb_candidates` (indices into that keypoint type's
+            peaks)
+        peak_scores (sequence): K arrays (M_k,) of peak values
+        min_parts (int): minimal number of parts of a person
+        min_mean_score (float): minimal score per part
+
+    Returns:
+        np.ndarray: (P, K) peak index per person and keypoint type, −1 where
+        the person has no such part
+    """
+    K = num_keypoints
+    parts = np.full((0, K), -1, dtype=np.int64)
+    totals = np.zeros(0, dtype=np.float64)
+    for (ka, kb), conns in zip(skeleton_links, connections):
+        for a, b, score in conns:
+            a, b = int(a), int(b)
+            owners = np.nonzero((parts[:, ka] == a) | (parts[:, kb] == b))[0]
+            if len(owners) == 0:
+                row = np.full((1, K), -1, dtype=np.int64)
+                row[0, ka], row[0, kb] = a, b
+                parts = np.concatenate([parts, row])
+                totals = np.append(
+                    totals, peak_scores[ka][a] + peak_scores[kb][b] + score)
+            elif len(owners) == 1:
+                p = owners[0]
+                if parts[p, ka] == a and parts[p, kb] < 0:
+                    parts[p, kb] = b
+                    totals[p] += peak_scores[kb][b] + score
+                elif parts[p, kb] == b and parts[p, ka] < 0:
+                    parts[p, ka] = a
+                    totals[p] += peak_scores[ka][a] + score
+                elif parts[p, ka] == a and parts[p, kb] == b:
+                    totals[p] += score
+            else:
+                p, q = owners[:2]
+                if not ((parts[p] >= 0) & (parts[q] >= 0)).any():
+                    parts[p] = np.maximum(parts[p], parts[q])
+                    totals[p] += totals[q] + score
+                    parts = np.delete(parts, q, axis=0)
+                    totals = np.delete(totals, q)
+    counts = (parts >= 0).sum(axis=1)
+    keep = (counts >= min_parts) & (
+        totals >= min_mean_score * np.maximum(counts, 1))
+    return parts[keep]

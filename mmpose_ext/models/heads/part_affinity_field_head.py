@@ -1,0 +1,339 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.structures import InstanceData, PixelData
+from mmpose.models.heads.base_head import BaseHead
+from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.utils.tensor_utils import to_numpy
+from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
+                                 OptSampleList, Predictions)
+from torch import Tensor
+
+StageOutputs = Tuple[Tensor, Tensor, Optional[Tensor]]
+
+
+def conv_relu_stack(in_channels: int, width: int, kernel_size: int,
+                    depth: int) -> List[nn.Module]:
+    """``depth`` convolutions of ``kernel_size`` (same padding), each
+    followed by a ReLU."""
+    layers = []
+    for _ in range(depth):
+        layers += [
+            nn.Conv2d(in_channels, width, kernel_size,
+                      padding=kernel_size // 2),
+            nn.ReLU(inplace=True)
+        ]
+        in_channels = width
+    return layers
+
+
+class StageBranch(nn.Sequential):
+    """One branch of one OpenPose stage: ``depth`` k×k convs of ``width``, a
+    1×1 conv of ``hidden`` and a 1×1 output conv (no activation)."""
+
+    def __init__(self, in_channels: int, out_channels: int, width: int,
+                 kernel_size: int, depth: int, hidden: int) -> None:
+        layers = conv_relu_stack(in_channels, width, kernel_size, depth)
+        layers += conv_relu_stack(width, hidden, 1, 1)
+        layers.append(nn.Conv2d(hidden, out_channels, 1))
+        super().__init__(*layers)
+
+
+def limb_flip_permutation(skeleton_links: Sequence[Sequence[int]],
+                          flip_indices: Sequence[int]
+                          ) -> Tuple[np.ndarray, np.ndarray]:
+    """For every limb (a, b), the limb that shows it in a mirrored image,
+    (flip(a), flip(b)), and the sign of its field: −1 when the skeleton lists
+    the mirror limb the other way round.
+
+    Raises:
+        ValueError: a limb whose mirror image is not among the links
+    """
+    lookup = {tuple(map(int, link)): i for i, link in enumerate(skeleton_links)}
+    order, signs = [], []
+    for a, b in skeleton_links:
+        fa, fb = int(flip_indices[a]), int(flip_indices[b])
+        if (fa, fb) in lookup:
+            order.append(lookup[(fa, fb)])
+            signs.append(1.)
+        elif (fb, fa) in lookup:
+            order.append(lookup[(fb, fa)])
+            signs.append(-1.)
+        else:
+            raise ValueError(f'flip test: limb ({a}, {b}) mirrors to ({fa}, '
+                             f'{fb}), which is not a skeleton link')
+    return np.asarray(order), np.asarray(signs, dtype=np.float32)
+
+
+@MODELS.register_module()
+class PartAffinityFieldHead(BaseHead):
+    """The multi-stage two-branch head of bottom-up OpenPose (Fig. 5 and
+    eqs. (9), (10) of Liu et al., paper 000; SPEC §4).
+
+    Stage 1 has, per branch, three 3×3 convs of ``stage_channels``, a 1×1
+    conv of 512 and a 1×1 output conv; stages 2…T have five 7×7 convs, a 1×1
+    conv of ``stage_channels`` and a 1×1 output conv. Every stage after the
+    first reads [backbone features, previous PAFs, previous heatmaps]. The
+    PAF branch outputs 2L channels, the heatmap branch K + 1 (background
+    last) and, with ``with_block_offsets`` (RIE), 2K more offset channels.
+    Every stage is supervised (intermediate supervision).
+
+    Prediction decodes the last stage with
+    :class:`~mmpose_ext.codecs.PartAffinityFields`. Flip test averages the
+    maps with the flipped heatmaps' and offsets' channels mirrored by
+    ``flip_indices``, the PAFs' channels mirrored by limb and the x
+    components (and offsets' x) negated. Multi-scale test (the feature list
+    of :class:`MultiScaleBottomupPoseEstimator`) resizes each scale's
+    heatmaps and PAFs to the first scale's map size and averages them;
+    offsets, measured in cells of their own scale, come from the first scale.
+
+    Args:
+        in_channels (int): backbone channels (128 for OpenPose)
+        num_keypoints (int): K
+        num_limbs (int): L, the number of skeleton links
+        num_stages (int): T. Defaults to 6
+        stage_channels (int): width of the stage convs. Defaults to 128
+        first_stage_hidden (int): width of stage 1's 1×1 conv. Defaults to 512
+        refine_kernel_size (int): kernel of stages 2…T. Defaults to 7
+        refine_depth (int): k×k convs in stages 2…T. Defaults to 5
+        with_block_offsets (bool): add RIE's 2K offset channels.
+            Defaults to False
+        paf_loss, heatmap_loss, offset_loss (dict): loss configs, by default
+            :class:`~mmpose_ext.models.losses.SummedSquaredErrorLoss` (L0)
+        decoder (dict): the codec config
+        init_cfg (dict, optional): defaults to N(0, 0.01) convs
+
+    Shapes:
+        ``forward`` returns T tuples (pafs (B, 2L, h, w), heatmaps
+        (B, K + 1, h, w), offsets (B, 2K, h, w) or None).
+    """
+
+    _version = 2
+
+    def __init__(self,
+                 in_channels: int,
+                 num_keypoints: int,
+                 num_limbs: int,
+                 num_stages: int = 6,
+                 stage_channels: int = 128,
+                 first_stage_hidden: int = 512,
+                 refine_kernel_size: int = 7,
+                 refine_depth: int = 5,
+                 with_block_offsets: bool = False,
+                 paf_loss: ConfigType = dict(type='SummedSquaredErrorLoss'),
+                 heatmap_loss: ConfigType = dict(
+                     type='SummedSquaredErrorLoss'),
+                 offset_loss: ConfigType = dict(type='SummedSquaredErrorLoss'),
+                 decoder: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        if init_cfg is None:
+            init_cfg = [dict(type='Normal', layer='Conv2d', std=0.01,
+                             bias=0)]
+        super().__init__(init_cfg)
+        if num_stages < 1:
+            raise ValueError('PartAffinityFieldHead: num_stages must be >= 1,'
+                             f' got {num_stages}')
+        self.in_channels = in_channels
+        self.num_keypoints = num_keypoints
+        self.num_limbs = num_limbs
+        self.num_stages = num_stages
+        self.with_block_offsets = with_block_offsets
+        paf_channels = 2 * num_limbs
+        heatmap_channels = num_keypoints + 1
+        heatmap_branch_channels = heatmap_channels + (
+            2 * num_keypoints if with_block_offsets else 0)
+
+        self.paf_stages = nn.ModuleList()
+        self.heatmap_stages = nn.ModuleList()
+        for t in range(num_stages):
+            if t == 0:
+                stage_in, kernel, depth, hidden = (in_channels, 3, 3,
+                                                   first_stage_hidden)
+            else:
+                stage_in = in_channels + paf_channels + heatmap_branch_channels
+                kernel, depth, hidden = (refine_kernel_size, refine_depth,
+                                         stage_channels)
+            self.paf_stages.append(
+                StageBranch(stage_in, paf_channels, stage_channels, kernel,
+                            depth, hidden))
+            self.heatmap_stages.append(
+                StageBranch(stage_in, heatmap_branch_channels, stage_channels,
+                            kernel, depth, hidden))
+
+        self.paf_loss_module = MODELS.build(paf_loss)
+        self.heatmap_loss_module = MODELS.build(heatmap_loss)
+        self.offset_loss_module = MODELS.build(offset_loss)
+        self.decoder = None
+        if decoder is not None:
+            self.decoder = KEYPOINT_CODECS.build(decoder)
+            if bool(getattr(self.decoder, 'with_block_offsets',
+                            False)) != with_block_offsets:
+                raise ValueError(
+                    'PartAffinityFieldHead: with_block_offsets='
+                    f'{with_block_offsets} but the decoder has '
+                    f'with_block_offsets={self.decoder.with_block_offsets}; '
+                    'set both the same')
+
+    # forward ---------------------------------------------------------------
+    def split_heatmap_branch(self, out: Tensor) -> Tuple[Tensor,
+                                                         Optional[Tensor]]:
+        """Heatmap branch output → (heatmaps (B, K+1, h, w), offsets
+        (B, 2K, h, w) or None)."""
+        k1 = self.num_keypoints + 1
+        if self.with_block_offsets:
+            return out[:, :k1], out[:, k1:]
+        return out, None
+
+    def forward(self, feats: Features) -> List[StageOutputs]:
+        """All stages' outputs for the last backbone feature map."""
+        x = feats[-1]
+        outputs = []
+        stage_in = x
+        for paf_stage, heatmap_stage in zip(self.paf_stages,
+                                            self.heatmap_stages):
+            pafs = paf_stage(stage_in)
+            heatmap_out = heatmap_stage(stage_in)
+            outputs.append((pafs, *self.split_heatmap_branch(heatmap_out)))
+            stage_in = torch.cat([x, pafs, heatmap_out], dim=1)
+        return outputs
+
+    # loss ------------------------------------------------------------------
+    def loss(self,
+             feats: Tuple[Tensor],
+             batch_data_samples: OptSampleList,
+             train_cfg: ConfigType = {}) -> dict:
+        """L0 on every stage (intermediate supervision): PAF, heatmap and,
+        with RIE, offset losses summed over stages; offsets count only on
+        cells whose heatmap target exceeds the codec's threshold."""
+        stage_outputs = self.forward(feats)
+        gt_fields = [d.gt_fields for d in batch_data_samples]
+        gt_pafs = torch.stack([f.pafs for f in gt_fields])
+        gt_heatmaps = torch.stack([f.heatmaps for f in gt_fields])
+        losses = dict(loss_paf=0., loss_heatmap=0.)
+        if self.with_block_offsets:
+            gt_offsets = torch.stack([f.offsets for f in gt_fields])
+            offset_weights = torch.stack(
+                [f.offset_weights for f in gt_fields]).repeat_interleave(
+                    2, dim=1)
+            losses['loss_offset'] = 0.
+        for pafs, heatmaps, offsets in stage_outputs:
+            losses['loss_paf'] = losses['loss_paf'] + self.paf_loss_module(
+                pafs, gt_pafs)
+            losses['loss_heatmap'] = losses['loss_heatmap'] + \
+                self.heatmap_loss_module(heatmaps, gt_heatmaps)
+            if self.with_block_offsets:
+                losses['loss_offset'] = losses['loss_offset'] + \
+                    self.offset_loss_module(offsets, gt_offsets,
+                                            offset_weights)
+        return losses
+
+    # predict ---------------------------------------------------------------
+    def last_stage_maps(self, feats) -> Tuple[Tensor, Tensor,
+                                              Optional[Tensor]]:
+        return self.forward(feats)[-1]
+
+    def flip_back(self, maps: StageOutputs, flip_indices: Sequence[int],
+                  skeleton_links: Sequence[Sequence[int]]) -> StageOutputs:
+        """Maps predicted on a horizontally flipped input, mapped back to the
+        original image (channels mirrored, x components negated)."""
+        pafs, heatmaps, offsets = maps
+        K = self.num_keypoints
+        order, signs = limb_flip_permutation(skeleton_links, flip_indices)
+        pafs = pafs.flip(-1).view(pafs.size(0), -1, 2, *pafs.shape[-2:])
+        pafs = pafs[:, order] * pafs.new_tensor(signs)[None, :, None, None,
+                                                        None]
+        pafs = pafs * pafs.new_tensor([-1., 1.])[None, None, :, None, None]
+        pafs = pafs.flatten(1, 2)
+        channel_order = list(map(int, flip_indices)) + [K]
+        heatmaps = heatmaps.flip(-1)[:, channel_order]
+        if offsets is not None:
+            offsets = offsets.flip(-1).view(offsets.size(0), K, 2,
+                                            *offsets.shape[-2:])
+            offsets = offsets[:, list(map(int, flip_indices))]
+            offsets = (offsets * offsets.new_tensor([-1., 1.])[None, None, :,
+                                                               None, None])
+            offsets = offsets.flatten(1, 2)
+        return pafs, heatmaps, offsets
+
+    def predict(self,
+                feats: Features,
+                batch_data_samples: OptSampleList,
+                test_cfg: ConfigType = {}) -> Predictions:
+        """Decode the last stage's maps into instances.
+
+        ``feats`` is a feature tuple, or ``[feats, flipped_feats]`` with
+        ``flip_test``, or a list of those over scales with
+        ``multiscale_test`` (the first scale is the reference).
+
+        Returns:
+            list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels
+            and ``keypoint_scores`` (P, K); with ``output_heatmaps`` also a
+            list of PixelData with ``heatmaps`` (K + 1, h, w) and ``pafs``.
+        """
+        if self.decoder is None:
+            raise ValueError('PartAffinityFieldHead.predict needs a decoder '
+                             '(the PartAffinityFields codec config)')
+        flip_test = test_cfg.get('flip_test', False)
+        multiscale_test = test_cfg.get('multiscale_test', False)
+        scales_feats = feats if multiscale_test else [feats]
+        metainfo = batch_data_samples[0].metainfo
+        skeleton_links = metainfo.get('skeleton_links')
+        if skeleton_links is None and self.decoder.skeleton_links is None:
+            raise ValueError(
+                'PartAffinityFieldHead.predict: the data samples carry no '
+                '"skeleton_links"; add it to PackPoseInputs.meta_keys of the '
+                'test pipeline')
+        skeleton_links = self.decoder.resolve_skeleton_links(skeleton_links)
+        if len(skeleton_links) != self.num_limbs:
+            raise ValueError(
+                f'PartAffinityFieldHead: num_limbs={self.num_limbs} but the '
+                f'dataset has {len(skeleton_links)} skeleton links')
+
+        per_scale = []
+        for scale_feats in scales_feats:
+            if flip_test:
+                orig, flipped = scale_feats
+                maps = self.last_stage_maps(orig)
+                maps_flip = self.flip_back(
+                    self.last_stage_maps(flipped), metainfo['flip_indices'],
+                    skeleton_links)
+                maps = tuple(None if a is None else (a + b) / 2
+                             for a, b in zip(maps, maps_flip))
+            else:
+                maps = self.last_stage_maps(scale_feats)
+            per_scale.append(maps)
+
+        pafs, heatmaps, offsets = per_scale[0]
+        size = heatmaps.shape[-2:]
+        if len(per_scale) > 1:
+            pafs = torch.stack([
+                F.interpolate(p, size=size, mode='bilinear',
+                              align_corners=False) for p, _, _ in per_scale
+            ]).mean(0)
+            heatmaps = torch.stack([
+                F.interpolate(h, size=size, mode='bilinear',
+                              align_corners=False) for _, h, _ in per_scale
+            ]).mean(0)
+
+        pafs_np = to_numpy(pafs)
+        heatmaps_np = to_numpy(heatmaps)
+        offsets_np = None if offsets is None else to_numpy(offsets)
+        preds = []
+        for i in range(heatmaps_np.shape[0]):
+            keypoints, scores = self.decoder.decode(
+                heatmaps_np[i], pafs_np[i],
+                None if offsets_np is None else offsets_np[i],
+                skeleton_links=skeleton_links)
+            preds.append(
+                InstanceData(keypoints=keypoints, keypoint_scores=scores))
+        if test_cfg.get('output_heatmaps', False):
+            fields = [
+                PixelData(heatmaps=heatmaps[i, :self.num_keypoints],
+                          pafs=pafs[i]) for i in range(heatmaps.shape[0])
+            ]
+            return preds, fields
+        return preds
