@@ -52,6 +52,11 @@ class PartAffinityFields(BaseKeypointCodec):
         - offset_weights (np.ndarray): (K, H, W), 1 on cells whose heatmap
           target > ``offset_threshold`` (with ``with_block_offsets``)
 
+    ``heatmap_mask`` (H, W) from MMPose's ``BottomupGetHeatmapMask``, when
+    the pipeline has it, is packed too: the head then leaves the regions of
+    crowds and of persons without keypoints out of the heatmap and PAF
+    losses, as OpenPose does.
+
     Args:
         input_size (tuple): [w, h]
         heatmap_size (tuple): [W, H]; w / W = h / H = fd
@@ -83,7 +88,8 @@ class PartAffinityFields(BaseKeypointCodec):
         heatmaps='heatmaps',
         pafs='pafs',
         offsets='offsets',
-        offset_weights='offset_weights')
+        offset_weights='offset_weights',
+        heatmap_mask='heatmap_mask')
 
     def __init__(self,
                  input_size: Tuple[int, int],

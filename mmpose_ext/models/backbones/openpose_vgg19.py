@@ -1,7 +1,8 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-from typing import Sequence
+from typing import List, Optional, Sequence
 
 import torch.nn as nn
+from mmcv.cnn import build_norm_layer
 from mmpose.models.backbones.base_backbone import BaseBackbone
 from mmpose.registry import MODELS
 from torch import Tensor
@@ -28,6 +29,10 @@ class OpenPoseVGG19(BaseBackbone):
         reduction_channels (sequence[int]): widths of the two added convs.
             Defaults to (256, 128)
         output_stride (int): 8 or 16. Defaults to 8
+        norm_cfg (dict, optional): a normalisation layer after every conv
+            (for training from scratch, as the tiny configs do); OpenPose has
+            none, and with one the torchvision layer indices no longer apply.
+            Defaults to None
         init_cfg (dict, optional): initialisation config
 
     Shapes:
@@ -39,6 +44,7 @@ class OpenPoseVGG19(BaseBackbone):
                  widths: Sequence[int] = (64, 128, 256, 512),
                  reduction_channels: Sequence[int] = (256, 128),
                  output_stride: int = 8,
+                 norm_cfg: Optional[dict] = None,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         if output_stride not in (8, 16):
@@ -49,15 +55,13 @@ class OpenPoseVGG19(BaseBackbone):
                              'reduction_channels 2, got '
                              f'{widths} and {reduction_channels}')
         self.output_stride = output_stride
+        self.norm_cfg = norm_cfg
         layers = []
         in_channels = 3
         # VGG-19 block depths up to conv4_2; a pooling ends blocks 1-3
         for block, (width, depth) in enumerate(zip(widths, (2, 2, 4, 2))):
             for _ in range(depth):
-                layers += [
-                    nn.Conv2d(in_channels, width, 3, padding=1),
-                    nn.ReLU(inplace=True)
-                ]
+                layers += self.conv_layer(in_channels, width)
                 in_channels = width
             if block < 3:
                 layers.append(nn.MaxPool2d(2, 2))
@@ -66,13 +70,17 @@ class OpenPoseVGG19(BaseBackbone):
                            if output_stride == 16 else nn.Identity())
         reduction = []
         for width in reduction_channels:
-            reduction += [
-                nn.Conv2d(in_channels, width, 3, padding=1),
-                nn.ReLU(inplace=True)
-            ]
+            reduction += self.conv_layer(in_channels, width)
             in_channels = width
         self.reduction = nn.Sequential(*reduction)
         self.out_channels = in_channels
+
+    def conv_layer(self, in_channels: int, width: int) -> List[nn.Module]:
+        """3×3 conv, the optional normalisation, ReLU."""
+        layers = [nn.Conv2d(in_channels, width, 3, padding=1)]
+        if self.norm_cfg is not None:
+            layers.append(build_norm_layer(self.norm_cfg, width)[1])
+        return layers + [nn.ReLU(inplace=True)]
 
     def forward(self, x: Tensor) -> tuple:
         return (self.reduction(self.extra_pool(self.features(x))), )

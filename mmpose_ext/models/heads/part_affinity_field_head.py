@@ -5,6 +5,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmcv.cnn import build_norm_layer
 from mmengine.structures import InstanceData, PixelData
 from mmpose.models.heads.base_head import BaseHead
 from mmpose.registry import KEYPOINT_CODECS, MODELS
@@ -16,17 +17,21 @@ from torch import Tensor
 StageOutputs = Tuple[Tensor, Tensor, Optional[Tensor]]
 
 
-def conv_relu_stack(in_channels: int, width: int, kernel_size: int,
-                    depth: int) -> List[nn.Module]:
+def conv_relu_stack(in_channels: int,
+                    width: int,
+                    kernel_size: int,
+                    depth: int,
+                    norm_cfg: Optional[dict] = None) -> List[nn.Module]:
     """``depth`` convolutions of ``kernel_size`` (same padding), each
-    followed by a ReLU."""
+    followed by the optional normalisation and a ReLU."""
     layers = []
     for _ in range(depth):
-        layers += [
+        layers.append(
             nn.Conv2d(in_channels, width, kernel_size,
-                      padding=kernel_size // 2),
-            nn.ReLU(inplace=True)
-        ]
+                      padding=kernel_size // 2))
+        if norm_cfg is not None:
+            layers.append(build_norm_layer(norm_cfg, width)[1])
+        layers.append(nn.ReLU(inplace=True))
         in_channels = width
     return layers
 
@@ -35,10 +40,17 @@ class StageBranch(nn.Sequential):
     """One branch of one OpenPose stage: ``depth`` k×k convs of ``width``, a
     1×1 conv of ``hidden`` and a 1×1 output conv (no activation)."""
 
-    def __init__(self, in_channels: int, out_channels: int, width: int,
-                 kernel_size: int, depth: int, hidden: int) -> None:
-        layers = conv_relu_stack(in_channels, width, kernel_size, depth)
-        layers += conv_relu_stack(width, hidden, 1, 1)
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 width: int,
+                 kernel_size: int,
+                 depth: int,
+                 hidden: int,
+                 norm_cfg: Optional[dict] = None) -> None:
+        layers = conv_relu_stack(in_channels, width, kernel_size, depth,
+                                 norm_cfg)
+        layers += conv_relu_stack(width, hidden, 1, 1, norm_cfg)
         layers.append(nn.Conv2d(hidden, out_channels, 1))
         super().__init__(*layers)
 
@@ -102,6 +114,9 @@ class PartAffinityFieldHead(BaseHead):
         refine_depth (int): k×k convs in stages 2…T. Defaults to 5
         with_block_offsets (bool): add RIE's 2K offset channels.
             Defaults to False
+        norm_cfg (dict, optional): normalisation after every hidden conv
+            (OpenPose has none; the tiny configs train from scratch with BN).
+            Defaults to None
         paf_loss, heatmap_loss, offset_loss (dict): loss configs, by default
             :class:`~mmpose_ext.models.losses.SummedSquaredErrorLoss` (L0)
         decoder (dict): the codec config
@@ -124,6 +139,7 @@ class PartAffinityFieldHead(BaseHead):
                  refine_kernel_size: int = 7,
                  refine_depth: int = 5,
                  with_block_offsets: bool = False,
+                 norm_cfg: Optional[dict] = None,
                  paf_loss: ConfigType = dict(type='SummedSquaredErrorLoss'),
                  heatmap_loss: ConfigType = dict(
                      type='SummedSquaredErrorLoss'),
@@ -159,10 +175,10 @@ class PartAffinityFieldHead(BaseHead):
                                          stage_channels)
             self.paf_stages.append(
                 StageBranch(stage_in, paf_channels, stage_channels, kernel,
-                            depth, hidden))
+                            depth, hidden, norm_cfg))
             self.heatmap_stages.append(
                 StageBranch(stage_in, heatmap_branch_channels, stage_channels,
-                            kernel, depth, hidden))
+                            kernel, depth, hidden, norm_cfg))
 
         self.paf_loss_module = MODELS.build(paf_loss)
         self.heatmap_loss_module = MODELS.build(heatmap_loss)
@@ -208,11 +224,17 @@ class PartAffinityFieldHead(BaseHead):
              train_cfg: ConfigType = {}) -> dict:
         """L0 on every stage (intermediate supervision): PAF, heatmap and,
         with RIE, offset losses summed over stages; offsets count only on
-        cells whose heatmap target exceeds the codec's threshold."""
+        cells whose heatmap target exceeds the codec's threshold. A
+        ``heatmap_mask`` in the samples' fields (MMPose's
+        ``BottomupGetHeatmapMask``) masks the heatmap and PAF losses."""
         stage_outputs = self.forward(feats)
         gt_fields = [d.gt_fields for d in batch_data_samples]
         gt_pafs = torch.stack([f.pafs for f in gt_fields])
         gt_heatmaps = torch.stack([f.heatmaps for f in gt_fields])
+        mask = None
+        if all('heatmap_mask' in f for f in gt_fields):
+            mask = torch.stack([f.heatmap_mask for f in gt_fields]).float()
+            mask = mask.view(mask.size(0), 1, *mask.shape[-2:])
         losses = dict(loss_paf=0., loss_heatmap=0.)
         if self.with_block_offsets:
             gt_offsets = torch.stack([f.offsets for f in gt_fields])
@@ -222,9 +244,9 @@ class PartAffinityFieldHead(BaseHead):
             losses['loss_offset'] = 0.
         for pafs, heatmaps, offsets in stage_outputs:
             losses['loss_paf'] = losses['loss_paf'] + self.paf_loss_module(
-                pafs, gt_pafs)
+                pafs, gt_pafs, mask)
             losses['loss_heatmap'] = losses['loss_heatmap'] + \
-                self.heatmap_loss_module(heatmaps, gt_heatmaps)
+                self.heatmap_loss_module(heatmaps, gt_heatmaps, mask)
             if self.with_block_offsets:
                 losses['loss_offset'] = losses['loss_offset'] + \
                     self.offset_loss_module(offsets, gt_offsets,

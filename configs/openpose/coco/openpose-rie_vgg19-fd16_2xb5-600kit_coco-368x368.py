@@ -1,0 +1,50 @@
+# OpenPose + Resolution-Irrelevant Encoding at fd = 16: Table III row
+# "Ours fd=16" of Liu et al., where RIE helps most.
+_base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']
+
+fd = 16
+codec = dict(
+    type='PartAffinityFields',
+    input_size=(368, 368),
+    heatmap_size=(368 // fd, 368 // fd),
+    sigma=1.5,
+    limb_width=1.,
+    with_block_offsets=True)
+model = dict(
+    backbone=dict(output_stride=fd),
+    head=dict(with_block_offsets=True, decoder=codec),
+    test_cfg=dict(size_divisor=fd))
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(
+        type='BottomupRandomAffine',
+        input_size=codec['input_size'],
+        shift_factor=0.,
+        scale_factor=(0.5, 1.1),
+        scale_type='long',
+        rotate_factor=45.,
+        shear_factor=0.,
+        distribution='uniform'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(
+    dataset=dict(pipeline=[
+        dict(type='LoadImage'),
+        dict(
+            type='BottomupResize',
+            input_size=codec['input_size'],
+            size_factor=fd,
+            resize_mode='fit'),
+        dict(
+            type='PackPoseInputs',
+            meta_keys=('id', 'img_id', 'img_path', 'crowd_index',
+                       'ori_shape', 'img_shape', 'input_size',
+                       'input_center', 'input_scale', 'flip',
+                       'flip_direction', 'flip_indices', 'raw_ann_info',
+                       'skeleton_links'))
+    ]))
+test_dataloader = val_dataloader

@@ -1,0 +1,35 @@
+# OpenPose + Resolution-Irrelevant Encoding (Liu et al., section III-B): the
+# heatmap branch of every stage also predicts 2K = 34 block-inside offsets,
+# supervised where the heatmap target > 0.4; peaks are refined by fd x offset
+# (eq. (8)). Table III row "Ours fd=8". Only the codec and head change.
+_base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']
+
+fd = 8
+codec = dict(
+    type='PartAffinityFields',
+    input_size=(368, 368),
+    heatmap_size=(368 // fd, 368 // fd),
+    sigma=1.5,
+    limb_width=1.,
+    with_block_offsets=True)
+model = dict(
+    backbone=dict(output_stride=fd),
+    head=dict(with_block_offsets=True, decoder=codec),
+    test_cfg=dict(size_divisor=fd))
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(
+        type='BottomupRandomAffine',
+        input_size=codec['input_size'],
+        shift_factor=0.,
+        scale_factor=(0.5, 1.1),
+        scale_type='long',
+        rotate_factor=45.,
+        shear_factor=0.,
+        distribution='uniform'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

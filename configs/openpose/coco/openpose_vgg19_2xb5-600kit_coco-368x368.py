@@ -1,0 +1,122 @@
+# Bottom-up OpenPose (Cao et al.), the baseline of Liu et al. (paper 000):
+# VGG-19 conv1_1..conv4_2 + two reduction convs (stride fd = 8), six two-branch
+# stages (PAFs 2L = 38, heatmaps K + 1 = 18), L0 (summed squared error) on every
+# stage. Training as the paper's section IV: batch 10 on 2 GPUs, SGD lr 2e-5,
+# momentum 0.9, weight decay 5e-4, lr / 3 every 170k of 600k iterations;
+# aug scale 0.5-1.1, rotation +-45 deg, flip 0.5. Test: 368x368, flip and
+# scales 0.5, 1, 1.5, 2 (maps averaged).
+_base_ = [
+    'mmpose::_base_/default_runtime.py',
+    '../../_base_/datasets/coco_bottomup.py',
+]
+
+custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+
+# runtime: iteration-based, as the paper counts iterations
+train_cfg = dict(
+    _delete_=True, type='IterBasedTrainLoop', max_iters=600000,
+    val_interval=50000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=2e-5, momentum=0.9, weight_decay=5e-4))
+param_scheduler = [
+    dict(
+        type='MultiStepLR',
+        by_epoch=False,
+        begin=0,
+        end=600000,
+        milestones=[170000, 340000, 510000],
+        gamma=1 / 3)
+]
+auto_scale_lr = dict(base_batch_size=10)
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=100),
+    checkpoint=dict(
+        type='CheckpointHook',
+        by_epoch=False,
+        interval=10000,
+        max_keep_ckpts=3,
+        save_best='coco/AP',
+        rule='greater'))
+log_processor = dict(by_epoch=False)
+custom_hooks = [
+    dict(type='SyncBuffersHook'),
+    dict(type='FiniteLossHook'),
+    dict(type='RandomStateHook'),
+]
+
+# codec settings: 368x368 input, fd = 8
+fd = 8
+codec = dict(
+    type='PartAffinityFields',
+    input_size=(368, 368),
+    heatmap_size=(368 // fd, 368 // fd),
+    sigma=1.5,
+    limb_width=1.,
+    with_block_offsets=False)
+
+# model settings
+model = dict(
+    type='MultiScaleBottomupPoseEstimator',
+    data_preprocessor=dict(
+        type='PoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(
+        type='OpenPoseVGG19',
+        output_stride=fd,
+        # torchvision's ImageNet VGG-19 (layer names match)
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg19')),
+    head=dict(
+        type='PartAffinityFieldHead',
+        in_channels=128,
+        num_keypoints=17,
+        num_limbs=19,
+        num_stages=6,
+        with_block_offsets=codec['with_block_offsets'],
+        paf_loss=dict(type='SummedSquaredErrorLoss'),
+        heatmap_loss=dict(type='SummedSquaredErrorLoss'),
+        offset_loss=dict(type='SummedSquaredErrorLoss'),
+        decoder=codec),
+    test_cfg=dict(
+        flip_test=True,
+        multiscale_test=True,
+        scales=[1.0, 0.5, 1.5, 2.0],
+        size_divisor=fd))
+
+# pipelines
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(
+        type='BottomupRandomAffine',
+        input_size=codec['input_size'],
+        shift_factor=0.,
+        scale_factor=(0.5, 1.1),
+        scale_type='long',
+        rotate_factor=45.,
+        shear_factor=0.,
+        distribution='uniform'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(
+        type='BottomupResize',
+        input_size=codec['input_size'],
+        size_factor=fd,
+        resize_mode='fit'),
+    dict(
+        type='PackPoseInputs',
+        meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape',
+                   'img_shape', 'input_size', 'input_center', 'input_scale',
+                   'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
+                   'skeleton_links'))
+]
+
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader

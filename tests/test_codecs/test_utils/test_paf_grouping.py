@@ -1,0 +1,65 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Peaks, limb scoring (eqs. (3), (4)), matching (eq. (5)) and assembly."""
+import numpy as np
+
+from mmpose_ext.codecs.utils.paf_grouping import (assemble_persons,
+                                                  find_heatmap_peaks,
+                                                  match_limb_candidates,
+                                                  score_limb_candidates)
+
+
+def test_peaks_local_maxima_above_threshold_plateau_once():
+    heatmaps = np.zeros((1, 6, 8), dtype=np.float32)
+    heatmaps[0, 1, 1] = 0.9
+    heatmaps[0, 4, 5] = heatmaps[0, 4, 6] = 0.5  # plateau: one peak
+    heatmaps[0, 1, 6] = 0.05  # below threshold
+    peaks = find_heatmap_peaks(heatmaps, threshold=0.1)[0]
+    np.testing.assert_allclose(peaks, [[1, 1, 0.9], [5, 4, 0.5]])
+
+
+def test_aligned_fields_score_one_perpendicular_fields_are_rejected():
+    pafs = np.zeros((2, 10, 10))
+    pafs[0, 5, :] = 1.  # a horizontal field on row 5
+    scores, keep = score_limb_candidates(
+        pafs, np.array([[1., 5.]]), np.array([[8., 5.], [1., 8.]]))
+    assert scores[0, 0] == 1 and keep[0, 0]
+    assert not keep[0, 1]  # vertical candidate: alignment 0
+    # a field pointing the other way scores -1 and is rejected
+    scores, keep = score_limb_candidates(-pafs, np.array([[1., 5.]]),
+                                         np.array([[8., 5.]]))
+    assert scores[0, 0] == -1 and not keep[0, 0]
+
+
+def test_eighty_percent_of_samples_must_pass():
+    pafs = np.zeros((2, 3, 12))
+    pafs[0, 1, :9] = 1.  # samples at x = 0..9: x = 9 fails -> 9 of 10 pass
+    _, keep = score_limb_candidates(pafs, np.array([[0., 1.]]),
+                                    np.array([[9., 1.]]))
+    assert keep[0, 0]
+    pafs[0, 1, 7:] = 0.  # x = 7, 8, 9 fail -> 7 of 10
+    _, keep = score_limb_candidates(pafs, np.array([[0., 1.]]),
+                                    np.array([[9., 1.]]))
+    assert not keep[0, 0]
+
+
+def test_greedy_one_to_one():
+    scores = np.array([[0.9, 0.8], [0.85, 0.1]])
+    matches = match_limb_candidates(scores, np.ones_like(scores, bool))
+    np.testing.assert_allclose(matches, [[0, 0, 0.9], [1, 1, 0.1]])
+
+
+def test_assembly_merges_through_shared_parts_and_filters():
+    links = [(0, 1), (1, 2), (3, 4)]
+    connections = [
+        np.array([[0, 0, 1.]]),  # person A: kpt0#0 - kpt1#0
+        np.array([[0, 0, 1.], [1, 1, 1.]]),  # A gets kpt2#0; kpt1#1-kpt2#1
+        np.array([[0, 0, 1.]]),  # a 2-part person: dropped (min_parts 3)
+    ]
+    peak_scores = [np.ones(1), np.ones(2), np.ones(2), np.ones(1), np.ones(1)]
+    persons = assemble_persons(5, links, connections, peak_scores,
+                               min_parts=3)
+    assert persons.tolist() == [[0, 0, 0, -1, -1]]
+    persons = assemble_persons(5, links, connections, peak_scores,
+                               min_parts=2)
+    assert sorted(persons.tolist()) == [[-1, -1, -1, 0, 0], [-1, 1, 1, -1, -1],
+                                        [0, 0, 0, -1, -1]]
