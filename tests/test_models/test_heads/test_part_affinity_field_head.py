@@ -1,0 +1,151 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""PartAffinityFieldHead: stage wiring, losses on real targets, flip test."""
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
+from mmpose.registry import DATASETS, MODELS
+from mmpose.structures import PoseDataSample
+
+from mmpose_ext.codecs import PartAffinityFields
+from mmpose_ext.models.heads.part_affinity_field_head import \
+    limb_flip_permutation
+
+from ...conftest import REPO
+
+COCO_META = parse_pose_metainfo(
+    dict(from_file='configs/_base_/datasets/coco.py'))
+TINY_CONFIG = (REPO + '/configs/openpose/coco/'
+               'openpose-rie_vgg-tiny_1xb4-500e_coco-sample-256x256.py')
+
+
+def _head(with_block_offsets=True, **kwargs):
+    codec = dict(type='PartAffinityFields', input_size=(128, 128),
+                 heatmap_size=(16, 16), with_block_offsets=with_block_offsets)
+    cfg = dict(type='PartAffinityFieldHead', in_channels=8, num_keypoints=17,
+               num_limbs=19, num_stages=3, stage_channels=8,
+               first_stage_hidden=16, with_block_offsets=with_block_offsets,
+               decoder=codec)
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def test_every_stage_outputs_pafs_heatmaps_and_offsets():
+    outputs = _head()((torch.rand(2, 8, 16, 16), ))
+    assert len(outputs) == 3
+    for pafs, heatmaps, offsets in outputs:
+        assert pafs.shape == (2, 38, 16, 16)
+        assert heatmaps.shape == (2, 18, 16, 16)
+        assert offsets.shape == (2, 34, 16, 16)
+    _, _, offsets = _head(False)((torch.rand(1, 8, 16, 16), ))[-1]
+    assert offsets is None
+
+
+def test_stage_widths_follow_the_paper():
+    head = MODELS.build(
+        dict(type='PartAffinityFieldHead', in_channels=128, num_keypoints=17,
+             num_limbs=19, with_block_offsets=True))
+    first, second = head.paf_stages[0], head.heatmap_stages[1]
+    convs = [m for m in first if isinstance(m, torch.nn.Conv2d)]
+    assert [(c.in_channels, c.out_channels, c.kernel_size[0])
+            for c in convs] == [(128, 128, 3), (128, 128, 3), (128, 128, 3),
+                                (128, 512, 1), (512, 38, 1)]
+    convs = [m for m in second if isinstance(m, torch.nn.Conv2d)]
+    # later stages read features + 38 PAFs + 18 heatmaps + 34 offsets
+    assert convs[0].in_channels == 128 + 38 + 18 + 34
+    assert [c.kernel_size[0] for c in convs] == [7, 7, 7, 7, 7, 1, 1]
+    assert convs[-1].out_channels == 18 + 34
+
+
+def test_limb_flip_permutation_on_coco():
+    order, signs = limb_flip_permutation(COCO_META['skeleton_links'],
+                                         COCO_META['flip_indices'])
+    links = COCO_META['skeleton_links']
+    flip = COCO_META['flip_indices']
+    for (a, b), m, sign in zip(links, order, signs):
+        expected = (flip[a], flip[b]) if sign > 0 else (flip[b], flip[a])
+        assert tuple(links[m]) == expected
+    with pytest.raises(ValueError, match='not a skeleton link'):
+        limb_flip_permutation([(0, 1)], [1, 2, 0])
+
+
+def _targets(keypoints, codec):
+    encoded = codec.encode(keypoints, np.ones(keypoints.shape[:2]),
+                           skeleton_links=COCO_META['skeleton_links'])
+    return tuple(
+        torch.from_numpy(encoded[k])[None]
+        for k in ('pafs', 'heatmaps', 'offsets'))
+
+
+def test_flip_back_of_the_mirrored_scene_gives_the_scene():
+    """Targets of the horizontally mirrored persons, mapped back by the
+    head's flip test, equal the targets of the persons themselves."""
+    codec = PartAffinityFields((128, 128), (16, 16), with_block_offsets=True)
+    rng = np.random.default_rng(0)
+    keypoints = rng.uniform(10, 118, size=(3, 17, 2))
+    mirrored = keypoints[:, COCO_META['flip_indices']].copy()
+    mirrored[..., 0] = 128 - 1 - mirrored[..., 0]
+    back = _head().flip_back(
+        _targets(mirrored, codec), COCO_META['flip_indices'],
+        COCO_META['skeleton_links'])
+    for name, got, expected in zip(('pafs', 'heatmaps', 'offsets'), back,
+                                   _targets(keypoints, codec)):
+        torch.testing.assert_close(got, expected, atol=1e-5, rtol=0,
+                                   msg=name)
+
+
+def _real_batch(cfg):
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    return pseudo_collate([dataset[i] for i in range(len(dataset))])
+
+
+def test_losses_on_real_targets_and_gradients_reach_every_stage():
+    cfg = Config.fromfile(TINY_CONFIG)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    batch = model.data_preprocessor(_real_batch(cfg), training=True)
+    losses = model.loss(batch['inputs'], batch['data_samples'])
+    assert set(losses) == {'loss_paf', 'loss_heatmap', 'loss_offset'}
+    total = sum(losses.values())
+    assert torch.isfinite(total) and total > 0
+    total.backward()
+    for stage in list(model.head.paf_stages) + list(
+            model.head.heatmap_stages):
+        assert stage[0].weight.grad.abs().sum() > 0
+    # the offset loss counts only the cells of the 0.4 mask
+    fields = batch['data_samples'][0].gt_fields
+    assert fields.offset_weights.sum() > 0
+    assert (fields.offsets.abs().view(17, 2, 32, 32).amax(1) *
+            (1 - fields.offset_weights)).sum() == 0
+
+
+def test_predict_with_flip_and_multiscale_on_a_real_image():
+    cfg = Config.fromfile(TINY_CONFIG)
+    cfg.model.test_cfg = dict(flip_test=True, multiscale_test=True,
+                              scales=[1.0, 0.5, 1.5], output_heatmaps=True)
+    model = MODELS.build(cfg.model).eval()
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    batch = model.data_preprocessor(pseudo_collate([dataset[3]]))
+    with torch.no_grad():
+        (sample, ) = model.predict(batch['inputs'], batch['data_samples'])
+    pred = sample.pred_instances
+    assert pred.keypoints.shape[1:] == (17, 2)
+    assert pred.keypoint_scores.shape == pred.keypoints.shape[:2]
+    assert sample.pred_fields.heatmaps.shape == (17, 32, 32)
+    assert sample.pred_fields.pafs.shape == (38, 32, 32)
+
+
+def test_build_and_predict_errors_name_the_fix():
+    with pytest.raises(ValueError, match='with_block_offsets'):
+        _head(with_block_offsets=False,
+              decoder=dict(type='PartAffinityFields', input_size=(128, 128),
+                           heatmap_size=(16, 16), with_block_offsets=True))
+    head = _head()
+    sample = PoseDataSample(metainfo=dict(flip_indices=list(range(17))))
+    with pytest.raises(ValueError, match='PackPoseInputs.meta_keys'):
+        head.predict((torch.rand(1, 8, 16, 16), ), [sample])
+    sample = PoseDataSample(metainfo=dict(skeleton_links=[(0, 1)]))
+    with pytest.raises(ValueError, match='num_limbs=19'):
+        head.predict((torch.rand(1, 8, 16, 16), ), [sample])
