@@ -63,3 +63,23 @@ def trained_run(tmp_path_factory):
     assert result.returncode == 0, result.stderr[-4000:]
     assert osp.isfile(work_dir / 'epoch_2.pth'), os.listdir(work_dir)
     return work_dir
+
+
+OPENPOSE_TINY_CONFIG = osp.join(
+    REPO, 'configs/openpose/coco/'
+    'openpose-rie_vgg-tiny_1xb4-500e_coco-sample-256x256.py')
+
+
+@pytest.fixture(scope='session')
+def openpose_tiny_run(tmp_path_factory):
+    """Work dir of the full run of the tiny bottom-up OpenPose + RIE config on
+    the bundled sample (500 one-step epochs, about 2-3 min on 2 CPU cores),
+    evaluated at the end; holds epoch_500.pth."""
+    work_dir = tmp_path_factory.mktemp('openpose_tiny_run')
+    result = run_tool([
+        osp.join(REPO, 'tools/train.py'), OPENPOSE_TINY_CONFIG, '--work-dir',
+        str(work_dir)
+    ], timeout=1200)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert osp.isfile(work_dir / 'epoch_500.pth'), os.listdir(work_dir)
+    return work_dir

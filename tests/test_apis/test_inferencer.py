@@ -44,3 +44,20 @@ def test_inferencer_runs_each_method(method, tmp_path):
     keypoints = np.array(person['keypoints'])
     assert keypoints.shape == (17, 2) and np.isfinite(keypoints).all()
     assert len(person['keypoint_scores']) == 17
+
+
+def test_inferencer_runs_bottom_up_openpose(openpose_tiny_run):
+    from ..conftest import OPENPOSE_TINY_CONFIG
+    inferencer = MMPoseInferencer(
+        pose2d=OPENPOSE_TINY_CONFIG,
+        pose2d_weights=str(openpose_tiny_run / 'epoch_500.pth'),
+        device='cpu')
+    image = osp.join(COCO_MINI, 'images', '000000197388.jpg')
+    result = next(inferencer(image, show=False))
+    persons = result['predictions'][0]
+    # a scene of 5 annotated persons that the checkpoint was trained on
+    assert 3 <= len(persons) <= 8
+    for person in persons:
+        keypoints = np.array(person['keypoints'])
+        assert keypoints.shape == (17, 2) and np.isfinite(keypoints).all()
+        assert (keypoints[:, 0] <= 640).all() and (keypoints[:, 1] <= 480).all()
