@@ -16,7 +16,7 @@ METAFILES = sorted(glob.glob(osp.join(REPO, 'configs/*/metafile.yml')))
 
 def test_each_method_has_a_metafile():
     methods = {osp.basename(osp.dirname(p)) for p in METAFILES}
-    assert {'cal', 'enhancenet', 'fr_sbn'} <= methods
+    assert {'cal', 'enhancenet', 'fr_sbn', 'openpose'} <= methods
 
 
 @pytest.mark.parametrize('metafile', METAFILES,
