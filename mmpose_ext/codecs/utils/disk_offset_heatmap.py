@@ -63,7 +63,9 @@ def generate_disk_offset_heatmaps(
     keypoint_weights = disk.reshape(K, -1).any(axis=1).astype(np.float32)
 
     if heatmap_type == 'gaussian':
-        heatmaps = np.where(disk, np.exp(-dist2 / (2 * sigma**2)), 0.)
+        # a σ so small that σ² underflows still gives 1 at the keypoint, not 0/0
+        variance2 = max(2 * sigma**2, np.finfo(np.float64).tiny)
+        heatmaps = np.where(disk, np.exp(-dist2 / variance2), 0.)
     elif heatmap_type == 'binary':
         heatmaps = disk.astype(np.float64)
     else:

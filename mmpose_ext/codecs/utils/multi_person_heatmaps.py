@@ -47,8 +47,13 @@ def generate_max_merged_gaussian_heatmaps(
     if N == 0 or not valid.any():
         return heatmaps
     kpts = np.where(valid[..., None], keypoints, 0.).astype(np.float64)
-    gx = np.exp(-(np.arange(W)[None, None] - kpts[..., 0:1])**2 / sigma**2)
-    gy = np.exp(-(np.arange(H)[None, None] - kpts[..., 1:2])**2 / sigma**2)
+    # a σ so small that σ² underflows still gives 1 at the keypoint, not 0/0
+    variance = max(sigma**2, np.finfo(np.float64).tiny)
+    with np.errstate(over='ignore'):  # far keypoints: exp(-inf) = 0
+        gx = np.exp(-(np.arange(W)[None, None] - kpts[..., 0:1])**2 /
+                    variance)
+        gy = np.exp(-(np.arange(H)[None, None] - kpts[..., 1:2])**2 /
+                    variance)
     gx *= valid[..., None]
     gaussians = gy[..., :, None] * gx[..., None, :]  # (N, K, H, W)
     return gaussians.max(axis=0).astype(np.float32)

@@ -72,7 +72,8 @@ def distance_to_limb_segments(heatmap_size: Tuple[int, int],
     np.clip(along, 0., lengths.astype(np.float32)[..., None, None], out=along)
     ex = dx[..., None, :] - along * ux
     ey = dy[..., :, None] - along * uy
-    return np.sqrt(ex * ex + ey * ey)
+    with np.errstate(over='ignore'):  # limbs far outside: inf is "far"
+        return np.sqrt(ex * ex + ey * ey)
 
 
 def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
