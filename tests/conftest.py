@@ -8,12 +8,23 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, settings
 from mmpose.utils import register_all_modules
 
 import mmpose_ext  # noqa: F401  (registers the package, as configs do)
 
 # build from MMPose's registries in the 'mmpose' scope, as its configs do
 register_all_modules(init_default_scope=True)
+
+# hypothesis profiles of the codec fuzz tests: 'ci' (the default, bounded) and
+# 'full' (python -m pytest -m fuzz tests/test_codecs --hypothesis-profile=full)
+settings.register_profile(
+    'ci', max_examples=300, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    'full', max_examples=10000, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile('ci')
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SAMPLE_CONFIG = osp.join(

@@ -6,14 +6,15 @@ input, all-invisible instances, NaN / negative visibilities, 0 to 30 persons
 and degenerate sizes. Every encode must return finite targets or raise a
 ValueError; in-range inputs must round-trip within the codec's precision.
 
-CI runs the ``ci`` hypothesis profile (bounded examples per test); the full
-run of >= 10,000 generated inputs per codec is
+CI runs the ``ci`` hypothesis profile (300 examples per test, registered in
+tests/conftest.py); the full run of 10,000 generated inputs per test (>= 30,000
+per codec) is
 
     python -m pytest -m fuzz tests/test_codecs/test_codec_fuzzing.py --hypothesis-profile=full
 """
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
@@ -22,13 +23,6 @@ from mmpose_ext.codecs import ConfidenceAwareHeatmap, PartAffinityFields
 
 pytestmark = pytest.mark.fuzz
 
-settings.register_profile(
-    'ci', max_examples=300, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile(
-    'full', max_examples=10000, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile('ci')
 
 COCO_LINKS = parse_pose_metainfo(
     dict(from_file='configs/_base_/datasets/coco.py'))['skeleton_links']

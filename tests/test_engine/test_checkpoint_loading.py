@@ -110,3 +110,53 @@ def test_inferencer_loads_the_checkpoint(trained_run):
     result = next(inferencer(image, show=False))
     keypoints = result['predictions'][0][0]['keypoints']
     assert len(keypoints) == 17
+
+
+def _hostile_checkpoints(source, tmp_path):
+    """A truncated copy of ``source`` and one that would run a command."""
+    data = source.read_bytes()
+    truncated = tmp_path / 'truncated.pth'
+    truncated.write_bytes(data[:len(data) // 3])
+    evil = tmp_path / 'evil.pth'
+    torch.save({'state_dict': {}, 'meta': {
+        'x': _RunsCommandOnLoad(tmp_path / 'code_ran')}}, evil)
+    return {'truncated': (truncated, 'truncated'),
+            'code-executing': (evil, 'system')}
+
+
+@pytest.mark.parametrize('kind', ['truncated', 'code-executing'])
+def test_inferencer_refuses_hostile_checkpoints(kind, trained_run, tmp_path):
+    from mmpose.apis import MMPoseInferencer
+    path, message = _hostile_checkpoints(trained_run / 'epoch_2.pth',
+                                         tmp_path)[kind]
+    with pytest.raises((RuntimeError, UnsafeCheckpointError)) as err:
+        MMPoseInferencer(pose2d=SAMPLE_CONFIG, pose2d_weights=str(path),
+                         det_model='whole_image', device='cpu')
+    assert message in str(err.value) and str(path) in str(err.value)
+    assert not (tmp_path / 'code_ran').exists()
+
+
+@pytest.mark.parametrize('kind', ['truncated', 'code-executing'])
+@pytest.mark.parametrize('demo', ['ours', 'mmpose'])
+def test_bottomup_demos_refuse_hostile_checkpoints(kind, demo,
+                                                   openpose_tiny_run,
+                                                   tmp_path):
+    import os.path as osp
+
+    import mmpose
+
+    from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_tool
+    path, message = _hostile_checkpoints(openpose_tiny_run / 'epoch_500.pth',
+                                         tmp_path)[kind]
+    script = (osp.join(REPO, 'demo/bottomup_demo.py') if demo == 'ours' else
+              osp.join(osp.dirname(mmpose.__file__),
+                       '.mim/demo/bottomup_demo.py'))
+    result = run_tool([
+        script, OPENPOSE_TINY_CONFIG,
+        str(path), '--input',
+        osp.join(REPO, 'demo/resources/000000197388.jpg'), '--output-root',
+        str(tmp_path / 'out')
+    ])
+    assert result.returncode != 0
+    assert message in result.stderr and str(path) in result.stderr
+    assert not (tmp_path / 'code_ran').exists()
