@@ -62,6 +62,8 @@ def oracle_coco_ap(codec,
     Returns:
         dict: CocoMetric's results (``coco/AP``, ``coco/AR``, ...)
     """
+    from mmpose.datasets import CocoDataset
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
     from mmpose.evaluation.metrics import CocoMetric
 
     metric = CocoMetric(
@@ -71,10 +73,6 @@ def oracle_coco_ap(codec,
         outfile_prefix=outfile_prefix)
     samples = bottomup_test_inputs(data_root, codec.input_size, ann_file,
                                    image_dir)
-    from mmpose.datasets import CocoDataset
-    metric.dataset_meta = CocoDataset.METAINFO if hasattr(
-        CocoDataset, 'METAINFO') else None
-    from mmpose.datasets.datasets.utils import parse_pose_metainfo
     metric.dataset_meta = parse_pose_metainfo(CocoDataset.METAINFO)
     for results in samples:
         encoded = codec.encode(

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from mmengine.structures import InstanceData, PixelData
 from mmpose.models.heads.base_head import BaseHead
+from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import KEYPOINT_CODECS, MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
@@ -261,24 +262,26 @@ class PartAffinityFieldHead(BaseHead):
     def flip_back(self, maps: StageOutputs, flip_indices: Sequence[int],
                   skeleton_links: Sequence[Sequence[int]]) -> StageOutputs:
         """Maps predicted on a horizontally flipped input, mapped back to the
-        original image (channels mirrored, x components negated)."""
+        original image with MMPose's ``flip_heatmaps`` (channels mirrored, x
+        components negated; no shift, as the codec's cells are centred)."""
         pafs, heatmaps, offsets = maps
-        K = self.num_keypoints
+        flip_indices = list(map(int, flip_indices))
         order, signs = limb_flip_permutation(skeleton_links, flip_indices)
-        pafs = pafs.flip(-1).view(pafs.size(0), -1, 2, *pafs.shape[-2:])
-        pafs = pafs[:, order] * pafs.new_tensor(signs)[None, :, None, None,
-                                                        None]
-        pafs = pafs * pafs.new_tensor([-1., 1.])[None, None, :, None, None]
-        pafs = pafs.flatten(1, 2)
-        channel_order = list(map(int, flip_indices)) + [K]
-        heatmaps = heatmaps.flip(-1)[:, channel_order]
+        # PAFs flip like (x, y) offsets per limb, then mirrored limbs listed
+        # the other way round change sign
+        pafs = flip_heatmaps(pafs, flip_mode='offset',
+                             flip_indices=order.tolist(), shift_heatmap=False)
+        pafs = pafs * pafs.new_tensor(signs).repeat_interleave(2)[None, :,
+                                                                   None, None]
+        # the background channel stays where it is
+        heatmaps = flip_heatmaps(heatmaps, flip_mode='heatmap',
+                                 flip_indices=flip_indices +
+                                 [self.num_keypoints],
+                                 shift_heatmap=False)
         if offsets is not None:
-            offsets = offsets.flip(-1).view(offsets.size(0), K, 2,
-                                            *offsets.shape[-2:])
-            offsets = offsets[:, list(map(int, flip_indices))]
-            offsets = (offsets * offsets.new_tensor([-1., 1.])[None, None, :,
-                                                               None, None])
-            offsets = offsets.flatten(1, 2)
+            offsets = flip_heatmaps(offsets, flip_mode='offset',
+                                    flip_indices=flip_indices,
+                                    shift_heatmap=False)
         return pafs, heatmaps, offsets
 
     def predict(self,
