@@ -20,6 +20,7 @@ from hypothesis.extra.numpy import arrays
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
 from mmpose_ext.codecs import ConfidenceAwareHeatmap, PartAffinityFields
+from mmpose_ext.testing import STANDING_PERSON
 
 pytestmark = pytest.mark.fuzz
 
@@ -75,13 +76,6 @@ def test_paf_encode_gives_finite_targets_and_decode_never_fails(data, fd):
         assert len(found) == 0  # nothing labelled: no instance
 
 
-# a standing person of COCO's 17 keypoints, 175 px tall at scale 1
-PERSON = np.array([[0, 0], [-4, -3], [4, -3], [-8, 0], [8, 0], [-16, 20],
-                   [16, 20], [-22, 50], [22, 50], [-24, 78], [24, 78],
-                   [-10, 85], [10, 85], [-11, 130], [11, 130], [-12, 175],
-                   [12, 175]], dtype=np.float64)
-
-
 @given(scale=st.floats(0.3, 1.9), origin=st.tuples(st.floats(0, 367),
                                                    st.floats(0, 367)),
        jitter=arrays(np.float64, (17, 2), elements=st.floats(-6, 6),
@@ -91,7 +85,7 @@ def test_paf_round_trip_of_one_person_is_exact(scale, origin, jitter, fd):
     """One person (a jittered, scaled and shifted template, clipped to the
     input) with no limb shorter than a pixel: decode(encode) returns it to
     1e-3 px (RIE, eq. (8))."""
-    keypoints = np.clip(PERSON * scale + origin + jitter, 0, 367)[None]
+    keypoints = np.clip(STANDING_PERSON * scale + origin + jitter, 0, 367)[None]
     links = np.asarray(COCO_LINKS)
     lengths = np.linalg.norm(
         keypoints[0, links[:, 0]] - keypoints[0, links[:, 1]], axis=-1)

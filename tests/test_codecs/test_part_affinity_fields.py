@@ -8,6 +8,7 @@ from mmpose.registry import KEYPOINT_CODECS
 
 from mmpose_ext.codecs import PartAffinityFields
 from mmpose_ext.testing import oracle_coco_ap
+from mmpose_ext.testing import standing_person as _person
 
 from ..conftest import COCO_MINI
 
@@ -18,15 +19,6 @@ LINKS = COCO_META['skeleton_links']
 
 def _codec(fd=8, **kwargs):
     return PartAffinityFields((368, 368), (368 // fd, 368 // fd), **kwargs)
-
-
-def _person(x0, y0, scale=1.):
-    """A standing person of COCO's 17 keypoints, input pixels."""
-    layout = np.array([[0, 0], [-4, -3], [4, -3], [-8, 0], [8, 0], [-16, 20],
-                       [16, 20], [-22, 50], [22, 50], [-24, 78], [24, 78],
-                       [-10, 85], [10, 85], [-11, 130], [11, 130], [-12, 175],
-                       [12, 175]], dtype=np.float64)
-    return layout * scale + [x0, y0]
 
 
 def test_registered_in_mmpose():

@@ -15,6 +15,8 @@ grouping and the network cost, and how much the encoding loses.
     python tools/analysis/benchmark_openpose.py [--repeats 50]
 """
 import argparse
+import contextlib
+import io
 import os.path as osp
 import time
 import warnings
@@ -26,13 +28,6 @@ COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
 CONFIGS = osp.join(REPO, 'configs/openpose/coco/')
 BASELINE = 'openpose_vgg19_2xb5-600kit_coco-368x368.py'
 RIE = 'openpose-rie_vgg19_2xb5-600kit_coco-368x368.py'
-
-# a standing person of COCO's 17 keypoints, 175 px tall at scale 1
-PERSON = np.array([[0, 0], [-4, -3], [4, -3], [-8, 0], [8, 0], [-16, 20],
-                   [16, 20], [-22, 50], [22, 50], [-24, 78], [24, 78],
-                   [-10, 85], [10, 85], [-11, 130], [11, 130], [-12, 175],
-                   [12, 175]], dtype=np.float64)
-
 
 def coco_links():
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
@@ -46,13 +41,15 @@ def coco_links():
 def crowd(num_persons, rng, size=368):
     """``num_persons`` persons on a 5 x 4 grid of places (jittered), scaled
     to fit 20 in a ``size`` image."""
+    from mmpose_ext.testing import STANDING_PERSON
     places = [(c, r) for r in range(4) for c in range(5)]
     chosen = rng.permutation(len(places))[:num_persons]
     persons = []
     for idx in chosen:
         c, r = places[idx]
         origin = np.array([(c + 0.5) * size / 5, r * size / 4 + 6])
-        persons.append(PERSON * 0.45 + origin + rng.uniform(-3, 3, 2))
+        persons.append(STANDING_PERSON * 0.45 + origin +
+                       rng.uniform(-3, 3, 2))
     return np.stack(persons)
 
 
@@ -70,8 +67,6 @@ def oracle_table():
         for rie in (False, True):
             codec = PartAffinityFields((368, 368), (368 // fd, 368 // fd),
                                        with_block_offsets=rie)
-            import contextlib
-            import io
             with contextlib.redirect_stdout(io.StringIO()):
                 aps.append(oracle_coco_ap(codec, COCO_MINI)['coco/AP'])
         print(f'| {fd} | {aps[0]:.3f} | {aps[1]:.3f} | '

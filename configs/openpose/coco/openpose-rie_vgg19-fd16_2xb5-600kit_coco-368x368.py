@@ -31,20 +31,3 @@ train_pipeline = [
     dict(type='PackPoseInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(
-    dataset=dict(pipeline=[
-        dict(type='LoadImage'),
-        dict(
-            type='BottomupResize',
-            input_size=codec['input_size'],
-            size_factor=fd,
-            resize_mode='fit'),
-        dict(
-            type='PackPoseInputs',
-            meta_keys=('id', 'img_id', 'img_path', 'crowd_index',
-                       'ori_shape', 'img_shape', 'input_size',
-                       'input_center', 'input_scale', 'flip',
-                       'flip_direction', 'flip_indices', 'raw_ann_info',
-                       'skeleton_links'))
-    ]))
-test_dataloader = val_dataloader
