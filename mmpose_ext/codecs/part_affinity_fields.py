@@ -10,7 +10,9 @@ from .utils.block_inside_offsets import (generate_block_inside_offsets,
 from .utils.multi_person_heatmaps import generate_max_merged_gaussian_heatmaps
 from .utils.paf_grouping import (assemble_persons, find_heatmap_peaks,
                                  match_limb_candidates, score_limb_candidates)
-from .utils.part_affinity_fields import generate_part_affinity_fields
+from .utils.part_affinity_fields import (limb_attention_from_distances,
+                                         limb_distance_maps,
+                                         part_affinity_fields_from_distances)
 
 
 @KEYPOINT_CODECS.register_module()
@@ -47,6 +49,10 @@ class PartAffinityFields(BaseKeypointCodec):
 
         - heatmaps (np.ndarray): (K + 1, H, W), channel K is the background
         - pafs (np.ndarray): (2L, H, W), channels (x_0, y_0, x_1, ...)
+        - limb_attention (np.ndarray): (L, H, W) in [0, 1], the Gaussian of
+          SALM's PAF pixel weight (eqs. (15), (16)): exp(−d²/σ²), d the
+          distance to the limb segment, σ a quarter of the limb's length in
+          heatmap pixels, max over persons
         - offsets (np.ndarray): (2K, H, W) in [−0.5, 0.5] (with
           ``with_block_offsets``)
         - offset_weights (np.ndarray): (K, H, W), 1 on cells whose heatmap
@@ -87,6 +93,7 @@ class PartAffinityFields(BaseKeypointCodec):
     field_mapping_table = dict(
         heatmaps='heatmaps',
         pafs='pafs',
+        limb_attention='limb_attention',
         offsets='offsets',
         offset_weights='offset_weights',
         heatmap_mask='heatmap_mask')
@@ -198,11 +205,21 @@ class PartAffinityFields(BaseKeypointCodec):
         keypoint_heatmaps = generate_max_merged_gaussian_heatmaps(
             self.heatmap_size, kpts, keypoints_visible, self.sigma)
         background = 1. - keypoint_heatmaps.max(axis=0, initial=0.)[None]
+        W, H = self.heatmap_size
+        if N == 0 or not links:
+            pafs = np.zeros((2 * len(links), H, W), dtype=np.float32)
+            limb_attention = np.zeros((len(links), H, W), dtype=np.float32)
+        else:
+            distances, units, lengths, valid = limb_distance_maps(
+                self.heatmap_size, kpts, keypoints_visible, links)
+            pafs = part_affinity_fields_from_distances(
+                distances, units, valid, self.limb_width)
+            limb_attention = limb_attention_from_distances(
+                distances, lengths, valid)
         encoded = dict(
             heatmaps=np.concatenate([keypoint_heatmaps, background]),
-            pafs=generate_part_affinity_fields(self.heatmap_size, kpts,
-                                               keypoints_visible, links,
-                                               self.limb_width))
+            pafs=pafs,
+            limb_attention=limb_attention)
         if self.with_block_offsets:
             offsets, offset_weights = generate_block_inside_offsets(
                 kpts, keypoints_visible, keypoint_heatmaps,

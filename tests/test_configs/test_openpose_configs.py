@@ -23,6 +23,81 @@ def test_the_paper_rows_are_there():
         assert name in names
 
 
+def _losses(head):
+    """(class names of the wrapped chain, innermost loss_weight) per loss."""
+    out = {}
+    for name in ('paf_loss', 'heatmap_loss', 'offset_loss'):
+        cfg, chain = head.get(name, dict(type='SummedSquaredErrorLoss')), []
+        while cfg is not None:
+            chain.append(cfg['type'])
+            inner = cfg.get('loss')
+            if inner is None:
+                out[name] = (chain, cfg.get('loss_weight', 1.))
+            cfg = inner
+    return out
+
+
+@pytest.mark.parametrize('row, mode, gamma', [
+    ('kl-h2p-g9', 'h2p', 9.), ('kl-both-g9', 'both', 9.),
+    ('kl-p2h-g9', 'p2h', 9.), ('kl-p2h-g0', 'p2h', 0.),
+    ('kl-p2h-g99', 'p2h', 99.)
+])
+def test_table_one_rows(row, mode, gamma):
+    """Table I: the KL variant and gamma, delta = gamma + 1 (eq. (14))."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/openpose/coco/'
+                 f'openpose-{row}_vgg19_2xb5-600kit_coco-368x368.py'))
+    head = cfg.model.head
+    assert head.self_supervision.mode == mode
+    losses = _losses(head)
+    assert losses['heatmap_loss'] == (['SummedSquaredErrorLoss'], gamma)
+    assert losses['paf_loss'] == (['SummedSquaredErrorLoss'], gamma + 1)
+
+
+@pytest.mark.parametrize('row, wrapper, key, value', [
+    ('salm-a1', 'SpatialAttentionLoss', 'alpha', 1.),
+    ('salm-a10', 'SpatialAttentionLoss', 'alpha', 10.),
+    ('salm-a100', 'SpatialAttentionLoss', 'alpha', 100.),
+    ('pdd-linear', 'ProgressiveDirectionLoss', 'betas', 'linear'),
+    ('pdd-quadratic-a', 'ProgressiveDirectionLoss', 'betas', 'quadratic-a'),
+    ('pdd-quadratic-b', 'ProgressiveDirectionLoss', 'betas', 'quadratic-b'),
+])
+def test_table_two_rows(row, wrapper, key, value):
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/openpose/coco/'
+                 f'openpose-{row}_vgg19_2xb5-600kit_coco-368x368.py'))
+    head = cfg.model.head
+    assert head.paf_loss.type == wrapper and head.paf_loss[key] == value
+    # SALM weights PAFs only; PDD also the heatmaps
+    assert (head.get('heatmap_loss', {}).get('type') == wrapper) == (
+        wrapper == 'ProgressiveDirectionLoss')
+    assert 'self_supervision' not in head
+
+
+@pytest.mark.parametrize('rie', [False, True])
+def test_table_three_and_four_all_losses(rie):
+    name = 'openpose-rie-kl-salm-pdd' if rie else 'openpose-kl-salm-pdd'
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/openpose/coco/'
+                 f'{name}_vgg19_2xb5-600kit_coco-368x368.py'))
+    head = cfg.model.head
+    losses = _losses(head)
+    assert losses['paf_loss'] == ([
+        'ProgressiveDirectionLoss', 'SpatialAttentionLoss',
+        'SummedSquaredErrorLoss'
+    ], 10.)
+    assert losses['heatmap_loss'] == ([
+        'ProgressiveDirectionLoss', 'SummedSquaredErrorLoss'
+    ], 9.)
+    assert head.paf_loss.betas == 'quadratic-b'
+    assert head.paf_loss.loss.alpha == 10.
+    assert head.self_supervision == dict(type='KLSelfSupervisionLoss',
+                                         mode='p2h')
+    assert head.with_block_offsets == rie
+    # PDD pairs mirrored limbs: the train samples carry the limbs
+    assert 'skeleton_links' in cfg.train_pipeline[-1]['meta_keys']
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
 def test_config_builds_with_consistent_codec(path):
     cfg = Config.fromfile(path)

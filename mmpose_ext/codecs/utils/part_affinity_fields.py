@@ -76,15 +76,97 @@ def distance_to_limb_segments(heatmap_size: Tuple[int, int],
         return np.sqrt(ex * ex + ey * ey)
 
 
+def limb_distance_maps(heatmap_size: Tuple[int, int], keypoints: np.ndarray,
+                       keypoints_visible: np.ndarray,
+                       skeleton_links: Sequence[Sequence[int]]):
+    """Every person's limb geometry and every pixel's distance to each limb.
+
+    Args:
+        heatmap_size (tuple): [W, H]
+        keypoints (np.ndarray): (N, K, 2) in heatmap coordinates
+        keypoints_visible (np.ndarray): (N, K)
+        skeleton_links (sequence): L (parent, child) keypoint id pairs
+
+    Returns:
+        tuple:
+        - distances (np.ndarray): (N, L, H, W) pixel → segment distance
+        - units (np.ndarray): (N, L, 2) unit vectors parent → child
+        - lengths (np.ndarray): (N, L) limb lengths in heatmap pixels
+        - valid (np.ndarray): bool (N, L), see :func:`limb_segment_geometry`
+    """
+    starts, units, lengths, valid = limb_segment_geometry(
+        keypoints, keypoints_visible, skeleton_links)
+    distances = distance_to_limb_segments(heatmap_size, starts, units,
+                                          lengths)
+    return distances, units, lengths, valid
+
+
+def part_affinity_fields_from_distances(distances: np.ndarray,
+                                        units: np.ndarray, valid: np.ndarray,
+                                        limb_width: float = 1.) -> np.ndarray:
+    """PAF targets of eq. (2) from :func:`limb_distance_maps`: the unit
+    vector parent → child on every pixel within ``limb_width`` of the limb
+    segment, 0 elsewhere; where several persons' limbs of one type cover a
+    pixel their vectors are averaged (SPEC §4, as OpenPose does).
+
+    Args:
+        distances (np.ndarray): (N, L, H, W)
+        units (np.ndarray): (N, L, 2)
+        valid (np.ndarray): bool (N, L)
+        limb_width (float): half-width of the limb band in heatmap pixels
+
+    Returns:
+        np.ndarray: (2L, H, W) float32, channels (x_0, y_0, x_1, y_1, ...)
+    """
+    N, L, H, W = distances.shape
+    on_limb = (distances <= limb_width) & valid[..., None, None]
+    weights = on_limb.astype(np.float32)
+    count = weights.sum(axis=0)  # (L, H, W)
+    weights /= np.maximum(count, 1.)
+    units = units.astype(np.float32)
+    pafs = np.stack([(weights * units[..., 0, None, None]).sum(axis=0),
+                     (weights * units[..., 1, None, None]).sum(axis=0)],
+                    axis=1)  # (L, 2, H, W)
+    return pafs.reshape(2 * L, H, W)
+
+
+def limb_attention_from_distances(distances: np.ndarray, lengths: np.ndarray,
+                                  valid: np.ndarray) -> np.ndarray:
+    r"""The Gaussian part of SALM's pixel weight (eqs. (15), (16) of Liu et
+    al., paper 000): :math:`\exp(-\|P - P_s\|^2 / \sigma^2)` with P_s the
+    pixel's projection onto the limb segment and
+    :math:`\sigma = \|P_{parent} - P_{child}\| / (4 f_d)`, i.e. a quarter of
+    the limb's length in heatmap pixels; max over persons.
+
+    A limb with an unlabelled end or of zero length has no attention (0
+    everywhere), so its loss weight stays 1: never NaN.
+
+    Args:
+        distances (np.ndarray): (N, L, H, W) in heatmap pixels
+        lengths (np.ndarray): (N, L) in heatmap pixels
+        valid (np.ndarray): bool (N, L)
+
+    Returns:
+        np.ndarray: (L, H, W) float32 in [0, 1]
+    """
+    N, L, H, W = distances.shape
+    if N == 0:
+        return np.zeros((L, H, W), dtype=np.float32)
+    sigma = np.where(valid, lengths / 4., 1.)[..., None, None]
+    with np.errstate(over='ignore', under='ignore', invalid='ignore'):
+        attention = np.exp(-np.square(distances / sigma))
+    attention = np.where(valid[..., None, None] & np.isfinite(attention),
+                         attention, 0.)
+    return attention.max(axis=0).astype(np.float32)
+
+
 def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
                                   keypoints: np.ndarray,
                                   keypoints_visible: np.ndarray,
                                   skeleton_links: Sequence[Sequence[int]],
                                   limb_width: float = 1.) -> np.ndarray:
-    """PAF targets of eq. (2): the unit vector parent → child on every pixel
-    within ``limb_width`` of the limb segment, 0 elsewhere; where several
-    persons' limbs of one type cover a pixel their vectors are averaged
-    (SPEC §4, as OpenPose does).
+    """PAF targets of eq. (2) for all persons of one image (see
+    :func:`part_affinity_fields_from_distances`).
 
     Limbs with an unlabelled or non-finite end, and zero-length limbs, add
     nothing (no NaN). Vectorised over persons, limbs and pixels.
@@ -103,16 +185,8 @@ def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
     L = len(skeleton_links)
     if keypoints.shape[0] == 0 or L == 0:
         return np.zeros((2 * L, H, W), dtype=np.float32)
-    starts, units, lengths, valid = limb_segment_geometry(
-        keypoints, keypoints_visible, skeleton_links)
-    distances = distance_to_limb_segments(heatmap_size, starts, units,
-                                          lengths)
-    on_limb = (distances <= limb_width) & valid[..., None, None]
-    weights = on_limb.astype(np.float32)
-    count = weights.sum(axis=0)  # (L, H, W)
-    weights /= np.maximum(count, 1.)
-    units = units.astype(np.float32)
-    pafs = np.stack([(weights * units[..., 0, None, None]).sum(axis=0),
-                     (weights * units[..., 1, None, None]).sum(axis=0)],
-                    axis=1)  # (L, 2, H, W)
-    return pafs.reshape(2 * L, H, W)
+    distances, units, _, valid = limb_distance_maps(heatmap_size, keypoints,
+                                                    keypoints_visible,
+                                                    skeleton_links)
+    return part_affinity_fields_from_distances(distances, units, valid,
+                                               limb_width)

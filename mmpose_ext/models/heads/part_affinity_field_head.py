@@ -18,6 +18,23 @@ from torch import Tensor
 StageOutputs = Tuple[Tensor, Tensor, Optional[Tensor]]
 
 
+def wrapped_loss_chain(loss: nn.Module) -> List[nn.Module]:
+    """A loss and the losses it wraps (``loss.loss``, recursively): SALM and
+    PDD wrap L0."""
+    chain = [loss]
+    while isinstance(getattr(chain[-1], 'loss', None), nn.Module):
+        chain.append(chain[-1].loss)
+    return chain
+
+
+def loss_context_keys(loss: nn.Module) -> set:
+    """The per-stage context a (wrapped) loss reads from the head."""
+    keys = set()
+    for module in wrapped_loss_chain(loss):
+        keys |= set(getattr(module, 'context_keys', ()))
+    return keys
+
+
 def conv_relu_stack(in_channels: int,
                     width: int,
                     kernel_size: int,
@@ -119,7 +136,17 @@ class PartAffinityFieldHead(BaseHead):
             (OpenPose has none; the tiny configs train from scratch with BN).
             Defaults to None
         paf_loss, heatmap_loss, offset_loss (dict): loss configs, by default
-            :class:`~mmpose_ext.models.losses.SummedSquaredErrorLoss` (L0)
+            :class:`~mmpose_ext.models.losses.SummedSquaredErrorLoss` (L0);
+            section III of paper 000 composes them by config: γ and δ of eq.
+            (14) are the heatmap and PAF losses' ``loss_weight``,
+            :class:`~mmpose_ext.models.losses.SpatialAttentionLoss` (SALM,
+            PAFs only) and
+            :class:`~mmpose_ext.models.losses.ProgressiveDirectionLoss` (PDD,
+            one β per stage) wrap L0
+        self_supervision (dict, optional): the KL self-supervision of eqs.
+            (13), (14), :class:`~mmpose_ext.models.losses.KLSelfSupervisionLoss`
+            (its channel counts are filled in); applied to every stage, in
+            training only
         decoder (dict): the codec config
         init_cfg (dict, optional): defaults to N(0, 0.01) convs
 
@@ -145,6 +172,7 @@ class PartAffinityFieldHead(BaseHead):
                  heatmap_loss: ConfigType = dict(
                      type='SummedSquaredErrorLoss'),
                  offset_loss: ConfigType = dict(type='SummedSquaredErrorLoss'),
+                 self_supervision: OptConfigType = None,
                  decoder: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
         if init_cfg is None:
@@ -184,6 +212,24 @@ class PartAffinityFieldHead(BaseHead):
         self.paf_loss_module = MODELS.build(paf_loss)
         self.heatmap_loss_module = MODELS.build(heatmap_loss)
         self.offset_loss_module = MODELS.build(offset_loss)
+        for name in ('paf_loss', 'heatmap_loss', 'offset_loss'):
+            for module in wrapped_loss_chain(getattr(self,
+                                                     f'{name}_module')):
+                if hasattr(module, 'check_num_stages'):
+                    module.check_num_stages(num_stages)
+                if (name != 'paf_loss'
+                        and 'limb_attention' in getattr(
+                            module, 'context_keys', ())):
+                    raise ValueError(
+                        f'PartAffinityFieldHead: {name} uses '
+                        f'{type(module).__name__}, which weights PAF pixels '
+                        'by limb; use it in paf_loss only')
+        self.self_supervision = None
+        if self_supervision is not None:
+            self_supervision = dict(self_supervision)
+            self_supervision.setdefault('num_keypoints', num_keypoints)
+            self_supervision.setdefault('num_limbs', num_limbs)
+            self.self_supervision = MODELS.build(self_supervision)
         self.decoder = None
         if decoder is not None:
             self.decoder = KEYPOINT_CODECS.build(decoder)
@@ -219,15 +265,42 @@ class PartAffinityFieldHead(BaseHead):
         return outputs
 
     # loss ------------------------------------------------------------------
+    def partner_channels(self, metainfo: dict) -> dict:
+        """Each output channel's left/right partner, for PDD: heatmaps and
+        offsets through ``flip_indices`` (the background is its own), PAFs
+        through the mirrored limb."""
+        flip_indices = metainfo.get('flip_indices')
+        links = metainfo.get('skeleton_links')
+        if self.decoder is not None:
+            links = self.decoder.skeleton_links or links
+        if flip_indices is None or links is None:
+            raise ValueError(
+                'PartAffinityFieldHead: PDD needs "flip_indices" and '
+                '"skeleton_links" in the data samples; add them to '
+                'PackPoseInputs.meta_keys of the train pipeline')
+        flip_indices = [int(i) for i in flip_indices]
+        order, _ = limb_flip_permutation(links, flip_indices)
+        return dict(
+            paf=[2 * int(o) + c for o in order for c in (0, 1)],
+            heatmap=flip_indices + [self.num_keypoints],
+            offset=[2 * k + c for k in flip_indices for c in (0, 1)])
+
     def loss(self,
              feats: Tuple[Tensor],
              batch_data_samples: OptSampleList,
              train_cfg: ConfigType = {}) -> dict:
-        """L0 on every stage (intermediate supervision): PAF, heatmap and,
-        with RIE, offset losses summed over stages; offsets count only on
-        cells whose heatmap target exceeds the codec's threshold. A
-        ``heatmap_mask`` in the samples' fields (MMPose's
-        ``BottomupGetHeatmapMask``) masks the heatmap and PAF losses."""
+        """The losses of every stage (intermediate supervision), summed over
+        stages: PAF, heatmap and, with RIE, offset losses (offsets count only
+        on cells whose heatmap target exceeds the codec's threshold), and the
+        self-supervision's when configured. A ``heatmap_mask`` in the
+        samples' fields (MMPose's ``BottomupGetHeatmapMask``) masks the
+        heatmap and PAF losses.
+
+        Each loss gets the stage index and whatever context it declares
+        (``context_keys``): SALM the codec's ``limb_attention``, PDD the
+        ground truth's per-channel ``presence`` (heatmap value, PAF
+        magnitude, offset weight) and the ``partner_channels``.
+        """
         stage_outputs = self.forward(feats)
         gt_fields = [d.gt_fields for d in batch_data_samples]
         gt_pafs = torch.stack([f.pafs for f in gt_fields])
@@ -236,22 +309,60 @@ class PartAffinityFieldHead(BaseHead):
         if all('heatmap_mask' in f for f in gt_fields):
             mask = torch.stack([f.heatmap_mask for f in gt_fields]).float()
             mask = mask.view(mask.size(0), 1, *mask.shape[-2:])
-        losses = dict(loss_paf=0., loss_heatmap=0.)
+        gt_offsets = offset_weights = None
         if self.with_block_offsets:
             gt_offsets = torch.stack([f.offsets for f in gt_fields])
             offset_weights = torch.stack(
                 [f.offset_weights for f in gt_fields]).repeat_interleave(
                     2, dim=1)
-            losses['loss_offset'] = 0.
-        for pafs, heatmaps, offsets in stage_outputs:
-            losses['loss_paf'] = losses['loss_paf'] + self.paf_loss_module(
-                pafs, gt_pafs, mask)
-            losses['loss_heatmap'] = losses['loss_heatmap'] + \
-                self.heatmap_loss_module(heatmaps, gt_heatmaps, mask)
-            if self.with_block_offsets:
-                losses['loss_offset'] = losses['loss_offset'] + \
-                    self.offset_loss_module(offsets, gt_offsets,
-                                            offset_weights)
+
+        representations = dict(
+            paf=(self.paf_loss_module, gt_pafs, mask),
+            heatmap=(self.heatmap_loss_module, gt_heatmaps, mask))
+        if self.with_block_offsets:
+            representations['offset'] = (self.offset_loss_module, gt_offsets,
+                                         offset_weights)
+        contexts = {name: {} for name in representations}
+        partners = None
+        for name, (module, target, _) in representations.items():
+            keys = loss_context_keys(module)
+            if 'limb_attention' in keys:
+                if not all('limb_attention' in f for f in gt_fields):
+                    raise ValueError(
+                        'PartAffinityFieldHead: SALM needs the '
+                        '"limb_attention" field of the PartAffinityFields '
+                        'codec in the samples (GenerateTarget with that '
+                        'codec)')
+                contexts[name]['limb_attention'] = torch.stack(
+                    [f.limb_attention for f in gt_fields])
+            if 'partner_channels' in keys:
+                if partners is None:
+                    partners = self.partner_channels(
+                        batch_data_samples[0].metainfo)
+                contexts[name]['partner_channels'] = partners[name]
+            if 'presence' in keys:
+                if name == 'paf':
+                    B, C, H, W = target.shape
+                    presence = target.view(B, C // 2, 2, H, W).norm(
+                        dim=2).repeat_interleave(2, dim=1)
+                elif name == 'offset':
+                    presence = offset_weights
+                else:
+                    presence = target
+                contexts[name]['presence'] = presence
+
+        losses = {f'loss_{name}': 0. for name in representations}
+        for stage, (pafs, heatmaps, offsets) in enumerate(stage_outputs):
+            outputs = dict(paf=pafs, heatmap=heatmaps, offset=offsets)
+            for name, (module, target, weights) in representations.items():
+                losses[f'loss_{name}'] = losses[f'loss_{name}'] + module(
+                    outputs[name], target, weights, stage=stage,
+                    **contexts[name])
+            if self.self_supervision is not None:
+                for key, value in self.self_supervision(
+                        pafs, heatmaps, gt_pafs, gt_heatmaps, mask,
+                        mask).items():
+                    losses[key] = losses.get(key, 0.) + value
         return losses
 
     # predict ---------------------------------------------------------------

@@ -19,6 +19,11 @@ class SummedSquaredErrorLoss(nn.Module):
     switch). Optional per-element weights (for example the offset mask of
     eq. (7)) multiply the squared error before the reduction.
 
+    The keyword context a multi-stage head passes (the stage, SALM's limb
+    attention, PDD's partner channels) is for the wrapping losses
+    (:class:`SpatialAttentionLoss`, :class:`ProgressiveDirectionLoss`); L0
+    itself does not use it.
+
     Args:
         reduction (str): ``'sum'`` or ``'mean'``. Defaults to ``'sum'``
         loss_weight (float): multiplier of the loss. Defaults to 1
@@ -38,7 +43,8 @@ class SummedSquaredErrorLoss(nn.Module):
     def forward(self,
                 output: Tensor,
                 target: Tensor,
-                weights: Optional[Tensor] = None) -> Tensor:
+                weights: Optional[Tensor] = None,
+                **context) -> Tensor:
         if output.shape != target.shape:
             raise ValueError('SummedSquaredErrorLoss: output shape '
                              f'{tuple(output.shape)} != target shape '

@@ -1,10 +1,12 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""PAF targets of eq. (2) on hand-placed limbs."""
+"""PAF targets of eq. (2) and SALM's limb attention (eqs. (15), (16)) on
+hand-placed limbs."""
 import numpy as np
+import pytest
 
 from mmpose_ext.codecs.utils.part_affinity_fields import (
     distance_to_limb_segments, generate_part_affinity_fields,
-    limb_segment_geometry)
+    limb_attention_from_distances, limb_distance_maps, limb_segment_geometry)
 
 
 def test_unit_vector_inside_the_band_only():
@@ -49,3 +51,42 @@ def test_distance_is_to_the_segment_not_the_line():
                                           np.array([[4.]]))
     assert distances[0, 0, 3, 2] == 3  # above the segment
     assert np.isclose(distances[0, 0, 4, 7], 5)  # beyond the end: 3-4-5
+
+
+def _attention(keypoints, visible=None, size=(20, 12)):
+    keypoints = np.asarray(keypoints, dtype=np.float64)
+    if visible is None:
+        visible = np.ones(keypoints.shape[:2])
+    distances, _, lengths, valid = limb_distance_maps(size, keypoints,
+                                                      visible, [(0, 1)])
+    return limb_attention_from_distances(distances, lengths, valid)[0]
+
+
+def test_salm_gaussian_at_known_distances_from_a_limb():
+    # limb of length 8 heatmap px: sigma = 8 / 4 = 2 (eq. (16))
+    attention = _attention([[[4., 6.], [12., 6.]]])
+    assert attention[6, 8] == pytest.approx(1.)  # on the segment
+    assert attention[6 + 2, 8] == pytest.approx(np.exp(-1.), rel=1e-6)
+    assert attention[6 - 3, 5] == pytest.approx(np.exp(-9 / 4), rel=1e-6)
+    # beyond the child the distance is to the end point: (15, 10) is 5 away
+    assert attention[10, 15] == pytest.approx(np.exp(-25 / 4), rel=1e-6)
+
+
+def test_salm_sigma_follows_each_persons_limb_and_max_merges():
+    short = [[2., 2.], [6., 2.]]  # length 4: sigma 1
+    long = [[2., 8.], [18., 8.]]  # length 16: sigma 4
+    attention = _attention([short, long])
+    assert attention[3, 4] == pytest.approx(np.exp(-1.), rel=1e-6)
+    assert attention[9, 10] == pytest.approx(np.exp(-1 / 16), rel=1e-6)
+    # (4, 5) is 3 from the short limb and 3 from the long: the long wins
+    assert attention[5, 4] == pytest.approx(np.exp(-9 / 16), rel=1e-6)
+
+
+def test_salm_zero_length_and_unlabelled_limbs_have_no_attention():
+    assert not _attention([[[5., 5.], [5., 5.]]]).any()
+    assert not _attention([[[1., 5.], [9., 5.]]], visible=[[1., 0.]]).any()
+    nan = _attention([[[np.nan, 5.], [9., 5.]]])
+    assert np.isfinite(nan).all() and not nan.any()
+    # far outside the map: finite zeros
+    far = _attention([[[1e30, 5.], [-1e30, 5.]]])
+    assert np.isfinite(far).all()

@@ -5,6 +5,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
+from mmengine.structures import PixelData
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import DATASETS, MODELS
 from mmpose.structures import PoseDataSample
@@ -149,3 +150,112 @@ def test_build_and_predict_errors_name_the_fix():
     sample = PoseDataSample(metainfo=dict(skeleton_links=[(0, 1)]))
     with pytest.raises(ValueError, match='num_limbs=19'):
         head.predict((torch.rand(1, 8, 16, 16), ), [sample])
+
+
+ALL_LOSSES_CONFIG = (REPO + '/configs/openpose/coco/'
+                     'openpose-rie-kl-salm-pdd_vgg-tiny_1xb4-500e_coco-'
+                     'sample-256x256.py')
+
+
+def test_all_section_three_losses_on_real_targets():
+    cfg = Config.fromfile(ALL_LOSSES_CONFIG)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    batch = model.data_preprocessor(_real_batch(cfg), training=True)
+    losses = model.loss(batch['inputs'], batch['data_samples'])
+    assert set(losses) == {
+        'loss_paf', 'loss_heatmap', 'loss_offset', 'loss_paf_to_heatmap',
+        'loss_kl_heatmap'
+    }
+    assert all(torch.isfinite(v) and v > 0 for v in losses.values())
+    sum(losses.values()).backward()
+    translation = model.head.self_supervision.paf_to_heatmap
+    assert translation[0].weight.grad.abs().sum() > 0
+    # the same model with plain L0: SALM adds weight on the limbs, so the
+    # PAF loss grows; gamma scales the heatmap loss beyond PDD's discount
+    plain_cfg = Config.fromfile(TINY_CONFIG)
+    torch.manual_seed(0)
+    plain = MODELS.build(plain_cfg.model)
+    plain.load_state_dict(model.state_dict(), strict=False)
+    plain_losses = plain.loss(batch['inputs'], batch['data_samples'])
+    assert losses['loss_paf'] > 10 * plain_losses['loss_paf']
+    assert losses['loss_heatmap'] > plain_losses['loss_heatmap']
+    assert losses['loss_heatmap'] < 9 * plain_losses['loss_heatmap']
+
+
+def test_self_supervision_is_training_only():
+    """Prediction never runs the translation net and the inference graph
+    has the same parameters as the head without it."""
+    cfg = Config.fromfile(ALL_LOSSES_CONFIG)
+    model = MODELS.build(cfg.model).eval()
+    plain = MODELS.build(Config.fromfile(TINY_CONFIG).model).eval()
+    calls = []
+    model.head.self_supervision.register_forward_pre_hook(
+        lambda *args: calls.append(1))
+    model.head.self_supervision.paf_to_heatmap.register_forward_pre_hook(
+        lambda *args: calls.append(1))
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    batch = model.data_preprocessor(pseudo_collate([dataset[0]]))
+    plain.load_state_dict(model.state_dict(), strict=False)
+    with torch.no_grad():
+        (ours, ) = model.predict(batch['inputs'], batch['data_samples'])
+        (base, ) = plain.predict(batch['inputs'], batch['data_samples'])
+    assert calls == []
+    np.testing.assert_array_equal(ours.pred_instances.keypoints,
+                                  base.pred_instances.keypoints)
+    extra = sum(p.numel() for p in model.parameters()) - sum(
+        p.numel() for p in plain.parameters())
+    assert extra == sum(
+        p.numel() for p in model.head.self_supervision.parameters())
+
+
+def test_partner_channels_mirror_keypoints_and_limbs():
+    head = _head()
+    partners = head.partner_channels(
+        dict(flip_indices=COCO_META['flip_indices'],
+             skeleton_links=COCO_META['skeleton_links']))
+    assert partners['heatmap'] == COCO_META['flip_indices'] + [17]
+    assert partners['offset'][2 * 1:2 * 1 + 2] == [4, 5]  # left eye: right
+    links = [tuple(link) for link in COCO_META['skeleton_links']]
+    left_shin = links.index((15, 13))  # left ankle -> left knee
+    right_shin = links.index((16, 14))
+    assert partners['paf'][2 * left_shin:2 * left_shin + 2] == [
+        2 * right_shin, 2 * right_shin + 1
+    ]
+    with pytest.raises(ValueError, match='train pipeline'):
+        head.partner_channels(dict(flip_indices=COCO_META['flip_indices']))
+
+
+def test_images_without_persons_give_finite_losses():
+    cfg = Config.fromfile(ALL_LOSSES_CONFIG)
+    model = MODELS.build(cfg.model)
+    codec = PartAffinityFields((256, 256), (32, 32), with_block_offsets=True)
+    encoded = codec.encode(np.zeros((0, 17, 2)), np.zeros((0, 17)),
+                           skeleton_links=COCO_META['skeleton_links'])
+    sample = PoseDataSample(
+        metainfo=dict(flip_indices=COCO_META['flip_indices'],
+                      skeleton_links=COCO_META['skeleton_links']))
+    sample.gt_fields = PixelData(
+        **{k: torch.from_numpy(v)
+           for k, v in encoded.items()})
+    losses = model.loss(torch.rand(1, 3, 256, 256), [sample])
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_section_three_build_errors():
+    pdd = dict(type='ProgressiveDirectionLoss', betas='quadratic-b')
+    with pytest.raises(ValueError, match='6 betas .* 3 stages'):
+        _head(heatmap_loss=pdd)
+    with pytest.raises(ValueError, match='paf_loss only'):
+        _head(heatmap_loss=dict(type='SpatialAttentionLoss'))
+    head = _head(paf_loss=dict(type='SpatialAttentionLoss'))
+    codec = PartAffinityFields((128, 128), (16, 16), with_block_offsets=True)
+    encoded = codec.encode(np.full((1, 17, 2), 64.), np.ones((1, 17)),
+                           skeleton_links=COCO_META['skeleton_links'])
+    encoded.pop('limb_attention')
+    sample = PoseDataSample(metainfo=dict(flip_indices=list(range(17))))
+    sample.gt_fields = PixelData(
+        **{k: torch.from_numpy(v)
+           for k, v in encoded.items()})
+    with pytest.raises(ValueError, match='limb_attention'):
+        head.loss((torch.rand(1, 8, 16, 16), ), [sample])

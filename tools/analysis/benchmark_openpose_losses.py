@@ -1,0 +1,194 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""What section III of paper 000 (KL self-supervision, SALM, PDD) costs and
+what it brings, measured on this machine.
+
+1. Training step time (forward, all losses, backward, SGD step) of the COCO
+   OpenPose model at 368x368 with plain L2 and with all three losses (KL p2h,
+   SALM, PDD), same batch of real samples (the bundled COCO sample through the
+   config's train pipeline), timed alternately in one run. Target: <= 1.10x.
+2. Inference: latency of the tensor-mode forward and the parameters it uses
+   (forward hooks), and MMEngine's complexity analysis (GFLOPs, all params,
+   the training-only translation net included) of both models. Target:
+   identical.
+3. Learning: the tiny sample config with all losses and the same config with
+   plain L2, trained for the same iterations on the bundled COCO sample,
+   COCO AP of each (``--train``; or give the work dirs of runs you made).
+
+    python tools/analysis/benchmark_openpose_losses.py [--batch-size 2]
+        [--repeats 5] [--train | --work-dirs PLAIN ALL]
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = osp.join(REPO, 'configs/openpose/coco/')
+PLAIN = 'openpose_vgg19_2xb5-600kit_coco-368x368.py'
+ALL_LOSSES = 'openpose-kl-salm-pdd_vgg19_2xb5-600kit_coco-368x368.py'
+TINY_PLAIN = 'openpose-rie_vgg-tiny_1xb4-500e_coco-sample-256x256.py'
+TINY_ALL = 'openpose-rie-kl-salm-pdd_vgg-tiny_1xb4-500e_coco-sample-256x256.py'
+
+
+def build(name):
+    from mmengine.config import Config
+    from mmpose.registry import MODELS
+    cfg = Config.fromfile(CONFIGS + name)
+    cfg.model.backbone.init_cfg = None  # no download; timing only
+    return cfg, MODELS.build(cfg.model)
+
+
+def real_batch(cfg, batch_size):
+    """``batch_size`` samples of the bundled COCO sample through the
+    config's train pipeline (the sample's 4 images, repeated)."""
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmpose.registry import DATASETS
+    dataset_cfg = Config.fromfile(CONFIGS +
+                                  TINY_PLAIN).train_dataloader.dataset
+    dataset_cfg.pipeline = cfg.train_pipeline
+    dataset = DATASETS.build(dataset_cfg)
+    return pseudo_collate(
+        [dataset[i % len(dataset)] for i in range(batch_size)])
+
+
+def step_time(batch_size, repeats):
+    import torch
+    (plain_cfg, plain), (_, ours) = build(PLAIN), build(ALL_LOSSES)
+    ours.load_state_dict(plain.state_dict(), strict=False)
+    data = real_batch(plain_cfg, batch_size)
+    models = dict(plain=plain.train(), all=ours.train())
+    optims = {k: torch.optim.SGD(m.parameters(), lr=1e-12, momentum=0.9)
+              for k, m in models.items()}
+    batches = {k: m.data_preprocessor(data, training=True)
+               for k, m in models.items()}
+
+    def step(key):
+        batch = batches[key]
+        start = time.perf_counter()
+        losses = models[key].loss(batch['inputs'], batch['data_samples'])
+        sum(losses.values()).backward()
+        optims[key].step()
+        optims[key].zero_grad()
+        return time.perf_counter() - start
+
+    times = dict(plain=[], all=[])
+    for key in times:  # warm-up
+        step(key)
+    for _ in range(repeats):  # alternate, so drift hits both alike
+        for key in times:
+            times[key].append(step(key))
+    best = {k: min(v) for k, v in times.items()}
+    print(f'Training step, COCO OpenPose at 368x368, batch {batch_size}, '
+          f'{torch.get_num_threads()} CPU threads, best of {repeats}:')
+    print(f'  plain L2: {best["plain"]:.2f} s; KL + SALM + PDD: '
+          f'{best["all"]:.2f} s -> {best["all"] / best["plain"]:.3f}x '
+          '(target <= 1.10x)')
+
+
+def inference_params(model, inputs):
+    """Parameters of the modules that run in the tensor-mode forward."""
+    seen, handles = set(), []
+    for module in model.modules():
+        if not list(module.children()):
+            handles.append(module.register_forward_hook(
+                lambda m, i, o: seen.add(m)))
+    with __import__('torch').no_grad():
+        model._forward(inputs)
+    for handle in handles:
+        handle.remove()
+    return sum(p.numel() for m in seen for p in m.parameters())
+
+
+def inference_table(repeats):
+    import torch
+    from mmengine.analysis import get_model_complexity_info
+    x = torch.randn(1, 3, 368, 368)
+    print('\nInference at 368x368, one image (tensor-mode forward):\n')
+    print('| model | latency (ms, best of %d) | params used (M) | '
+          'GFLOPs | all params (M) |' % repeats)
+    print('|---|---|---|---|---|')
+    rows = {}
+    for label, name in (('plain L2', PLAIN), ('KL + SALM + PDD', ALL_LOSSES)):
+        _, model = build(name)
+        model.eval()
+        with torch.no_grad():
+            model._forward(x)
+            best = float('inf')
+            for _ in range(repeats):
+                start = time.perf_counter()
+                model._forward(x)
+                best = min(best, time.perf_counter() - start)
+        used = inference_params(model, x)
+        model.forward = lambda t, m=model: [
+            o for stage in m._forward(t) for o in stage if o is not None
+        ]
+        result = get_model_complexity_info(
+            model, inputs=(x, ), show_table=False, show_arch=False)
+        total = sum(p.numel() for p in model.parameters())
+        rows[label] = (used, result['flops'])
+        print(f'| {label} | {1000 * best:.0f} | {used / 1e6:.3f} | '
+              f'{result["flops"] / 1e9:.2f} | {total / 1e6:.3f} |')
+    same = len(set(rows.values())) == 1
+    print(f'\nInference params and GFLOPs identical: {same} (the translation '
+          'net of the KL self-supervision is in the checkpoint but never runs '
+          'at inference)')
+
+
+def final_ap(work_dir):
+    (scalars, ) = glob.glob(osp.join(work_dir, '*/vis_data/scalars.json'))
+    with open(scalars) as f:
+        records = [json.loads(line) for line in f]
+    return [r for r in records if 'coco/AP' in r][-1]['coco/AP']
+
+
+def learning(work_dirs):
+    if work_dirs is None:
+        root = tempfile.mkdtemp(prefix='openpose_losses_')
+        work_dirs = []
+        for name in (TINY_PLAIN, TINY_ALL):
+            work_dir = osp.join(root, name[:-3])
+            print(f'\ntraining {name} -> {work_dir} (a few minutes)',
+                  flush=True)
+            subprocess.run([
+                sys.executable,
+                osp.join(REPO, 'tools/train.py'), CONFIGS + name,
+                '--work-dir', work_dir
+            ], check=True, stdout=subprocess.DEVNULL)
+            work_dirs.append(work_dir)
+    plain, ours = (final_ap(w) for w in work_dirs)
+    print('\nLearning on the bundled COCO sample (tiny configs, 500 '
+          'iterations, evaluated on the images they train on):')
+    print(f'  plain L2 AP {plain:.3f}; KL + SALM + PDD AP {ours:.3f} '
+          f'({"at least" if ours >= plain else "below"} plain L2)')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--batch-size', type=int, default=2)
+    parser.add_argument('--repeats', type=int, default=5)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument('--train', action='store_true',
+                       help='train both tiny configs and compare their AP')
+    group.add_argument('--work-dirs', nargs=2, metavar=('PLAIN', 'ALL'),
+                       help='work dirs of finished runs of the two tiny '
+                       'configs')
+    args = parser.parse_args()
+    from mmengine.logging import MMLogger
+    from mmpose.utils import register_all_modules
+
+    import mmpose_ext  # noqa: F401
+    register_all_modules()
+    MMLogger.get_current_instance().setLevel('ERROR')
+    step_time(args.batch_size, args.repeats)
+    inference_table(args.repeats)
+    if args.train or args.work_dirs:
+        learning(args.work_dirs)
+
+
+if __name__ == '__main__':
+    main()
