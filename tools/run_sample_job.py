@@ -17,7 +17,6 @@ import json
 import os
 import os.path as osp
 
-import numpy as np
 from mmengine.config import DictAction
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -46,31 +45,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def person_boxes(path: str, image: str, threshold: float) -> np.ndarray:
-    """(N, 4) xyxy boxes for ``image`` from a COCO results file."""
-    from mmpose_ext.utils import ConfigError
-
-    if not osp.isfile(path):
-        raise ConfigError(f'Person box file not found: {osp.abspath(path)}')
-    stem = osp.splitext(osp.basename(image))[0]
-    if not stem.isdigit():
-        raise ConfigError(
-            f'--image {image}: boxes are matched by COCO image id, so the file '
-            'name must be the id (e.g. 000000197388.jpg)')
-    with open(path) as f:
-        detections = json.load(f)
-    boxes = [
-        d['bbox'] for d in detections
-        if d['image_id'] == int(stem) and d.get('score', 1.0) >= threshold
-        and d.get('category_id', 1) == 1
-    ]
-    if not boxes:
-        raise ConfigError(f'No person box with score >= {threshold} for image '
-                          f'id {int(stem)} in {path}')
-    xywh = np.array(boxes, dtype=np.float32)
-    return np.concatenate([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], axis=1)
-
-
 def main():
     import mmcv
     from mmengine.runner import Runner
@@ -78,6 +52,7 @@ def main():
     from mmpose.registry import VISUALIZERS
     from mmpose.structures import merge_data_samples
 
+    from mmpose_ext.apis import boxes_from_coco_results
     from mmpose_ext.utils import ConfigError, check_config, load_config
 
     args = parse_args()
@@ -98,7 +73,7 @@ def main():
 
     # 3. reload the checkpoint as a user would, and run inference
     model = init_model(args.config, checkpoint, device='cpu')
-    boxes = person_boxes(args.boxes, args.image, args.box_thr)
+    boxes = boxes_from_coco_results(args.boxes, args.image, args.box_thr)
     results = merge_data_samples(inference_topdown(model, args.image, boxes))
 
     # 4. visualisation and predictions

@@ -1,0 +1,64 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""model-index.yml, tools/misc/model_zoo.py and tools/misc/publish_model.py."""
+import glob
+import hashlib
+import os.path as osp
+
+import torch
+import yaml
+
+from mmpose_ext.engine.checkpoint_loading import safe_torch_load
+
+from ..conftest import REPO, run_tool
+
+
+def test_model_index_imports_every_metafile():
+    with open(osp.join(REPO, 'model-index.yml')) as f:
+        index = yaml.safe_load(f)
+    on_disk = {osp.relpath(p, REPO)
+               for p in glob.glob(osp.join(REPO, 'configs/*/metafile.yml'))}
+    assert set(index['Import']) == on_disk
+
+
+def test_model_zoo_lists_every_model():
+    result = run_tool([osp.join(REPO, 'tools/misc/model_zoo.py')])
+    assert result.returncode == 0, result.stderr
+    names = []
+    for metafile in glob.glob(osp.join(REPO, 'configs/*/metafile.yml')):
+        with open(metafile) as f:
+            names += [m['Name'] for m in yaml.safe_load(f)['Models']]
+    for name in names:
+        assert name in result.stdout
+    assert f'{len(names)} models in 4 collections' in result.stdout
+    result = run_tool([
+        osp.join(REPO, 'tools/misc/model_zoo.py'), '--collection', 'nope'
+    ])
+    assert result.returncode != 0 and 'no collection' in result.stderr
+
+
+def test_publish_model_keeps_weights_and_names_the_file_by_hash(
+        openpose_tiny_run, tmp_path):
+    source = str(openpose_tiny_run / 'epoch_500.pth')
+    result = run_tool([
+        osp.join(REPO, 'tools/misc/publish_model.py'), source,
+        str(tmp_path / 'openpose_tiny.pth')
+    ])
+    assert result.returncode == 0, result.stderr
+    (published, ) = glob.glob(str(tmp_path / 'openpose_tiny-*.pth'))
+    with open(published, 'rb') as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    assert published.endswith(f'-{digest[:8]}.pth')
+    original = safe_torch_load(source)
+    kept = safe_torch_load(published)
+    assert 'optimizer' in original and 'optimizer' not in kept
+    assert kept['meta'] == original['meta']
+    assert kept['state_dict'].keys() == original['state_dict'].keys()
+    for key, value in original['state_dict'].items():
+        assert torch.equal(kept['state_dict'][key], value), key
+    missing = run_tool([
+        osp.join(REPO, 'tools/misc/publish_model.py'),
+        str(tmp_path / 'none.pth'),
+        str(tmp_path / 'out.pth')
+    ])
+    assert missing.returncode != 0
+    assert 'no checkpoint at' in missing.stderr
