@@ -12,10 +12,12 @@ what it brings, measured on this machine.
    identical.
 3. Learning: the tiny sample config with all losses and the same config with
    plain L2, trained for the same iterations on the bundled COCO sample,
-   COCO AP of each (``--train``; or give the work dirs of runs you made).
+   COCO AP of each, mean over seeds (``--train``; or give the work dirs of
+   runs you made).
 
     python tools/analysis/benchmark_openpose_losses.py [--batch-size 2]
-        [--repeats 5] [--train | --work-dirs PLAIN ALL]
+        [--repeats 5] [--train [--seeds 0 1 2] | --work-dirs PLAIN ALL]
+        [--skip-timing]
 """
 import argparse
 import glob
@@ -25,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(REPO, 'configs/openpose/coco/')
@@ -146,25 +150,41 @@ def final_ap(work_dir):
     return [r for r in records if 'coco/AP' in r][-1]['coco/AP']
 
 
-def learning(work_dirs):
+def learning(seeds, work_dirs=None):
+    """Mean final AP of the two tiny configs over ``seeds`` (or of given
+    runs): one seed's AP on 4 images moves by several points."""
     if work_dirs is None:
         root = tempfile.mkdtemp(prefix='openpose_losses_')
-        work_dirs = []
-        for name in (TINY_PLAIN, TINY_ALL):
-            work_dir = osp.join(root, name[:-3])
-            print(f'\ntraining {name} -> {work_dir} (a few minutes)',
-                  flush=True)
-            subprocess.run([
-                sys.executable,
-                osp.join(REPO, 'tools/train.py'), CONFIGS + name,
-                '--work-dir', work_dir
-            ], check=True, stdout=subprocess.DEVNULL)
-            work_dirs.append(work_dir)
-    plain, ours = (final_ap(w) for w in work_dirs)
+        work_dirs = {name: [] for name in (TINY_PLAIN, TINY_ALL)}
+        total = len(seeds) * len(work_dirs)
+        done = 0
+        for seed in seeds:
+            for name in work_dirs:
+                work_dir = osp.join(root, f'{name[:-3]}_seed{seed}')
+                done += 1
+                print(f'[{done}/{total}] training {name} seed {seed} -> '
+                      f'{work_dir} (about 3 min)', flush=True)
+                subprocess.run([
+                    sys.executable,
+                    osp.join(REPO, 'tools/train.py'), CONFIGS + name,
+                    '--work-dir', work_dir, '--cfg-options',
+                    f'randomness.seed={seed}'
+                ], check=True, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+                work_dirs[name].append(work_dir)
+    else:
+        work_dirs = {TINY_PLAIN: [work_dirs[0]], TINY_ALL: [work_dirs[1]]}
+    aps = {name: [final_ap(w) for w in dirs]
+           for name, dirs in work_dirs.items()}
     print('\nLearning on the bundled COCO sample (tiny configs, 500 '
-          'iterations, evaluated on the images they train on):')
-    print(f'  plain L2 AP {plain:.3f}; KL + SALM + PDD AP {ours:.3f} '
-          f'({"at least" if ours >= plain else "below"} plain L2)')
+          'iterations each, evaluated on the images they train on):')
+    for label, name in (('plain L2', TINY_PLAIN),
+                        ('KL + SALM + PDD', TINY_ALL)):
+        values = ', '.join(f'{ap:.3f}' for ap in aps[name])
+        print(f'  {label}: AP {np.mean(aps[name]):.3f} (runs: {values})')
+    plain, ours = np.mean(aps[TINY_PLAIN]), np.mean(aps[TINY_ALL])
+    print(f'  -> all losses {"at least" if ours >= plain else "below"} '
+          'plain L2 on the mean')
 
 
 def main():
@@ -174,9 +194,13 @@ def main():
     group = parser.add_mutually_exclusive_group()
     group.add_argument('--train', action='store_true',
                        help='train both tiny configs and compare their AP')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='seeds of the --train runs')
     group.add_argument('--work-dirs', nargs=2, metavar=('PLAIN', 'ALL'),
                        help='work dirs of finished runs of the two tiny '
                        'configs')
+    parser.add_argument('--skip-timing', action='store_true',
+                        help='only the learning comparison')
     args = parser.parse_args()
     from mmengine.logging import MMLogger
     from mmpose.utils import register_all_modules
@@ -184,10 +208,11 @@ def main():
     import mmpose_ext  # noqa: F401
     register_all_modules()
     MMLogger.get_current_instance().setLevel('ERROR')
-    step_time(args.batch_size, args.repeats)
-    inference_table(args.repeats)
+    if not args.skip_timing:
+        step_time(args.batch_size, args.repeats)
+        inference_table(args.repeats)
     if args.train or args.work_dirs:
-        learning(args.work_dirs)
+        learning(args.seeds, args.work_dirs)
 
 
 if __name__ == '__main__':

@@ -25,5 +25,7 @@ model = dict(
         offset_loss=dict(
             type='ProgressiveDirectionLoss',
             betas=pdd_betas,
-            loss=dict(type='SummedSquaredErrorLoss')),
+            # eq. (14) leaves the offsets out; they get delta like the PAFs,
+            # so that gamma does not shrink their share of the loss tenfold
+            loss=dict(type='SummedSquaredErrorLoss', loss_weight=gamma + 1)),
         self_supervision=dict(type='KLSelfSupervisionLoss', mode='p2h')))

@@ -26,5 +26,7 @@ model = dict(
             _delete_=True,
             type='ProgressiveDirectionLoss',
             betas=pdd_betas,
-            loss=dict(type='SummedSquaredErrorLoss')),
+            # eq. (14) leaves the offsets out; they get delta like the PAFs,
+            # so that gamma does not shrink their share of the loss tenfold
+            loss=dict(type='SummedSquaredErrorLoss', loss_weight=gamma + 1)),
         self_supervision=dict(type='KLSelfSupervisionLoss', mode='p2h')))
