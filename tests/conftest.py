@@ -94,3 +94,22 @@ def openpose_tiny_run(tmp_path_factory):
     assert result.returncode == 0, result.stderr[-4000:]
     assert osp.isfile(work_dir / 'epoch_500.pth'), os.listdir(work_dir)
     return work_dir
+
+
+OPENPOSE_ALL_LOSSES_CONFIG = osp.join(
+    REPO, 'configs/openpose/coco/'
+    'openpose-rie-kl-salm-pdd_vgg-tiny_1xb4-500e_coco-sample-256x256.py')
+
+
+@pytest.fixture(scope='session')
+def openpose_all_losses_run(tmp_path_factory):
+    """Work dir of the full run of the tiny OpenPose + RIE config with KL,
+    SALM and PDD on (about 3-4 min on 2 CPU cores); holds epoch_500.pth."""
+    work_dir = tmp_path_factory.mktemp('openpose_all_losses_run')
+    result = run_tool([
+        osp.join(REPO, 'tools/train.py'), OPENPOSE_ALL_LOSSES_CONFIG,
+        '--work-dir', str(work_dir)
+    ], timeout=1800)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert osp.isfile(work_dir / 'epoch_500.pth'), os.listdir(work_dir)
+    return work_dir
