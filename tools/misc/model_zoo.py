@@ -31,7 +31,11 @@ def load_model_index(path=osp.join(REPO, 'model-index.yml')):
 
 def rows(models):
     for model in models:
-        for result in model['Results']:
+        if not model.get('Results'):
+            yield (model['In Collection'], model['Name'], '-',
+                   'no result reported or measured', '-',
+                   model.get('Weights') or '-')
+        for result in model.get('Results') or []:
             metrics = ', '.join(f'{k} {v}'
                                 for k, v in result['Metrics'].items())
             origin = ('reported' if result['Source'].startswith('reported')
