@@ -96,12 +96,13 @@ def step_time(batch_size, repeats):
 
 def inference_params(model, inputs):
     """Parameters of the modules that run in the tensor-mode forward."""
+    import torch
     seen, handles = set(), []
     for module in model.modules():
         if not list(module.children()):
             handles.append(module.register_forward_hook(
                 lambda m, i, o: seen.add(m)))
-    with __import__('torch').no_grad():
+    with torch.no_grad():
         model._forward(inputs)
     for handle in handles:
         handle.remove()

@@ -48,3 +48,17 @@ val_evaluator = dict(
     score_mode='keypoint',
     nms_mode='none')
 test_evaluator = val_evaluator
+
+# PackPoseInputs meta keys of the bottom-up PAF pipelines: MMPose's defaults
+# plus the dataset's skeleton_links (PDD pairs mirrored limbs in training, the
+# decoder groups along the limbs at test time)
+bottomup_train_meta_keys = ('id', 'img_id', 'img_path', 'category_id',
+                            'crowd_index', 'ori_shape', 'img_shape',
+                            'input_size', 'input_center', 'input_scale',
+                            'flip', 'flip_direction', 'flip_indices',
+                            'raw_ann_info', 'dataset_name', 'skeleton_links')
+bottomup_val_meta_keys = ('id', 'img_id', 'img_path', 'crowd_index',
+                          'ori_shape', 'img_shape', 'input_size',
+                          'input_center', 'input_scale', 'flip',
+                          'flip_direction', 'flip_indices', 'raw_ann_info',
+                          'skeleton_links')

@@ -100,14 +100,9 @@ train_pipeline = [
         distribution='uniform'),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='GenerateTarget', encoder=codec),
-    # PDD pairs each limb with its mirror image: the limbs travel with the
-    # samples (the defaults plus skeleton_links)
     dict(
         type='PackPoseInputs',
-        meta_keys=('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
-                   'ori_shape', 'img_shape', 'input_size', 'input_center',
-                   'input_scale', 'flip', 'flip_direction', 'flip_indices',
-                   'raw_ann_info', 'dataset_name', 'skeleton_links')),
+        meta_keys={{_base_.bottomup_train_meta_keys}}),
 ]
 val_pipeline = [
     dict(type='LoadImage'),
@@ -118,10 +113,7 @@ val_pipeline = [
         resize_mode='fit'),
     dict(
         type='PackPoseInputs',
-        meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape',
-                   'img_shape', 'input_size', 'input_center', 'input_scale',
-                   'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
-                   'skeleton_links'))
+        meta_keys={{_base_.bottomup_val_meta_keys}})
 ]
 
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -1,6 +1,7 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from typing import Dict, Optional
 
+import torch.nn.functional as F
 from mmpose.registry import MODELS
 from torch import Tensor, nn
 
@@ -35,7 +36,7 @@ def kl_divergence_of_maps(expected: Tensor, predicted: Tensor,
     """
     p = channel_distributions(expected, eps)
     q = channel_distributions(predicted, eps)
-    return (p * (p.log() - q.log())).sum() / max(expected.shape[0], 1)
+    return F.kl_div(q.log(), p, reduction='sum') / max(expected.shape[0], 1)
 
 
 class MapTranslationNet(nn.Sequential):
