@@ -7,26 +7,9 @@ results (marked as reported by the paper or measured here) and its weights.
 import argparse
 import os.path as osp
 
-import yaml
+from mmpose_ext.utils.model_index import load_model_index
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def load_model_index(path=osp.join(REPO, 'model-index.yml')):
-    """(collections, models) of every metafile the index imports."""
-    with open(path) as f:
-        index = yaml.safe_load(f)
-    collections, models = [], []
-    for metafile in index['Import']:
-        full = osp.join(osp.dirname(path), metafile)
-        if not osp.isfile(full):
-            raise FileNotFoundError(
-                f'{path} imports {metafile}, which does not exist')
-        with open(full) as f:
-            content = yaml.safe_load(f)
-        collections += content.get('Collections', [])
-        models += content.get('Models', [])
-    return collections, models
 
 
 def rows(models):
@@ -50,7 +33,8 @@ def main():
     parser.add_argument('--markdown', action='store_true',
                         help='print a markdown table')
     args = parser.parse_args()
-    collections, models = load_model_index()
+    collections, models = load_model_index(
+        osp.join(REPO, 'model-index.yml'))
     if args.collection:
         names = {c['Name'] for c in collections}
         if args.collection not in names:

@@ -1,0 +1,95 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""AssociativeEmbeddingEnhancementHead: EnhanceNet on Associative Embedding's
+detection branch; MMPose's grouping decodes keypoints from M^HR."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from mmpose.registry import MODELS
+from mmpose.structures import PoseDataSample
+
+K = 3
+
+
+def _head(**kwargs):
+    cfg = dict(
+        type='AssociativeEmbeddingEnhancementHead',
+        in_channels=8,
+        num_keypoints=K,
+        deconv_out_channels=None,
+        channels=16,
+        decoder=dict(
+            type='AssociativeEmbedding',
+            input_size=(64, 64),
+            heatmap_size=(64, 64),
+            decode_keypoint_order=[0, 1, 2],
+            decode_max_instances=2,
+            decode_topk=2))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def test_shapes_and_tags_kept_from_the_embedding_branch():
+    torch.manual_seed(0)
+    head = _head()
+    feats = (torch.rand(2, 8, 16, 16), )
+    maps_hr, tags = head(feats)
+    assert maps_hr.shape == (2, K, 64, 64) and tags.shape == (2, K, 64, 64)
+    # the tags are the final layer's tag channels, resized bilinearly
+    lr = head.final_layer(feats[0])
+    assert torch.allclose(
+        tags, F.interpolate(lr[:, K:], size=(64, 64), mode='bilinear',
+                            align_corners=False))
+    # EnhanceNet sees [F^LR, M^LR] (eq. 1): 8 feature channels + K maps
+    assert head.enhancer.layers[0].in_channels == 8 + K
+    assert _head(enhance_input='features').enhancer.layers[0].in_channels == 8
+
+
+def test_keypoints_are_decoded_from_the_high_resolution_maps(monkeypatch):
+    """A peak at HR pixel (38, 22) is 9.5 cells at LR: only M^HR holds it."""
+    head = _head().eval()
+    maps = torch.zeros(1, K, 64, 64)
+    peaks = [(38, 22), (41, 30), (38, 38)]  # (x, y) per keypoint
+    for k, (x, y) in enumerate(peaks):
+        maps[0, k, y, x] = 1.0
+    monkeypatch.setattr(head.enhancer, 'forward', lambda x: maps)
+    sample = PoseDataSample(metainfo=dict(
+        flip_indices=[0, 2, 1], img_shape=(64, 64), input_size=(64, 64)))
+    with torch.no_grad():
+        (pred, ) = head.predict([torch.zeros(1, 8, 16, 16)], [sample],
+                                test_cfg=dict(flip_test=False))
+    best = np.argmax(pred.keypoint_scores.mean(axis=1))
+    np.testing.assert_allclose(pred.keypoints[best], np.array(peaks),
+                               atol=0.5)
+
+
+def test_flip_test_runs_on_the_high_resolution_maps():
+    torch.manual_seed(0)
+    head = _head().eval()
+    sample = PoseDataSample(metainfo=dict(
+        flip_indices=[0, 2, 1], img_shape=(64, 64), input_size=(64, 64)))
+    feats = torch.rand(1, 8, 16, 16)
+    with torch.no_grad():
+        preds, fields = head.predict(
+            [(feats, ), (feats.flip(-1), )], [sample],
+            test_cfg=dict(flip_test=True, output_heatmaps=True))
+    assert fields[0].heatmaps.shape == (K, 64, 64)
+    assert fields[0].tags.shape == (2 * K, 64, 64)  # original + flipped
+    assert np.isfinite(preds[0].keypoints).all()
+
+
+@pytest.mark.parametrize('kwargs,message', [
+    (dict(upscale_factor=0), 'upscale_factor'),
+    (dict(upscale_factor=2.5), 'upscale_factor'),
+    (dict(enhance_input='tags'), 'enhance_input'),
+    (dict(final_layer=None), 'final_layer'),
+])
+def test_build_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _head(**kwargs)
+
+
+def test_training_is_refused_with_the_reason():
+    head = _head()
+    with pytest.raises(NotImplementedError, match='train_pipeline'):
+        head.loss((torch.rand(1, 8, 16, 16), ), [PoseDataSample()])
