@@ -61,3 +61,40 @@ def test_inferencer_runs_bottom_up_openpose(openpose_tiny_run):
         keypoints = np.array(person['keypoints'])
         assert keypoints.shape == (17, 2) and np.isfinite(keypoints).all()
         assert (keypoints[:, 0] <= 640).all() and (keypoints[:, 1] <= 480).all()
+
+
+def test_inferencer_runs_associative_embedding_with_enhancenet(tmp_path):
+    """Bottom-up AE with EnhanceNet on the detection branch: the inferencer
+    decodes the persons from M^HR. The untrained enhancer is replaced by one
+    that puts every keypoint at the centre of M^HR, so the person found must
+    sit where the centre of the network's input lies in the image."""
+    config = osp.join(
+        REPO, 'configs/enhancenet/coco/'
+        'ae_hrnet-w32_enhancenet-8xb24-300e_coco-512x512.py')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(config).model)
+    meta = parse_pose_metainfo(dict(from_file='configs/_base_/datasets/coco.py'))
+    checkpoint = str(tmp_path / 'ae_enhancenet.pth')
+    save_checkpoint({'state_dict': model.state_dict(),
+                     'meta': {'dataset_meta': meta}}, checkpoint)
+    inferencer = MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                                  device='cpu')
+    head = inferencer.inferencer.model.head
+    assert type(head).__name__ == 'AssociativeEmbeddingEnhancementHead'
+
+    def centre_peaks(x):
+        b, _, h, w = x.shape  # M^HR is 4x the LR size
+        maps = torch.zeros(b, 17, 4 * h, 4 * w)
+        maps[:, :, 2 * h, 2 * w] = 1.0
+        return maps
+
+    head.enhancer.forward = centre_peaks
+    image = osp.join(COCO_MINI, 'images', '000000197388.jpg')  # 640x480
+    result = next(inferencer(image, show=False))
+    persons = result['predictions'][0]
+    assert persons
+    keypoints = np.array(persons[0]['keypoints'])
+    assert keypoints.shape == (17, 2)
+    packed = inferencer.inferencer.pipeline(dict(img_path=image))
+    centre = packed['data_samples'].metainfo['input_center']
+    np.testing.assert_allclose(keypoints, [centre] * 17, atol=1.5)
