@@ -52,9 +52,10 @@ MPII_BASELINES = [
     ('HRNet-W32 + DARK', 'td-hm_hrnet-w32_dark-8xb64-210e_mpii-{size}.py',
      'hrnet_dark_mpii.yml'),
 ]
-# keys of a model config that do not change the inference network
+# keys of a model config that do not change the inference network (the KL
+# self-supervision's translation net only runs in training)
 NOT_NETWORK = ('init_cfg', 'decoder', 'train_cfg', 'test_cfg',
-               'data_preprocessor')
+               'data_preprocessor', 'self_supervision')
 
 
 def mmpose_config_dir():
@@ -96,6 +97,21 @@ class Entry:
         self.bottom_up = bottom_up
         self.reported = reported
         self.key = network_key(model_cfg, input_size)
+        self.params = parameter_count(model_cfg)
+
+
+def build_model(model_cfg):
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    init_default_scope('mmpose')
+    return MODELS.build(copy.deepcopy(model_cfg))
+
+
+def parameter_count(model_cfg):
+    """All parameters of the model, as MMEngine's complexity analysis counts
+    them (training-only modules included)."""
+    from mmengine.analysis import parameter_count as count
+    return count(build_model(model_cfg))['']
 
 
 def pipeline_input_size(cfg, config):
@@ -225,13 +241,10 @@ def tensor_outputs(model):
 
 
 def measure(entry, batch_sizes, repeats):
-    """{'params', 'flops', batch: seconds} of one network."""
+    """{'flops', batch: seconds} of one network."""
     import torch
     from mmengine.analysis import get_model_complexity_info
-    from mmengine.registry import init_default_scope
-    from mmpose.registry import MODELS
-    init_default_scope('mmpose')
-    model = MODELS.build(copy.deepcopy(entry.model_cfg)).eval()
+    model = build_model(entry.model_cfg).eval()
     w, h = entry.input_size
     numbers = {}
     with torch.no_grad():
@@ -240,7 +253,6 @@ def measure(entry, batch_sizes, repeats):
             inputs=(torch.randn(1, 3, h, w), ),
             show_table=False,
             show_arch=False)
-        numbers['params'] = result['params']
         numbers['flops'] = result['flops']
         for batch in batch_sizes:
             x = torch.randn(batch, 3, h, w)
@@ -288,8 +300,9 @@ def markdown(entries, numbers, batch_sizes, repeats, elapsed, output_dir):
         'for its baselines, or what was measured here for the tiny configs '
         'trained on the bundled sample (their own training images: a '
         'pipeline check, not accuracy).',
-        '- Rows marked `=` share the measurement of the row named: the same '
-        'inference network.',
+        '- Rows marked `=` share the GFLOPs and latency of the row named: the '
+        'same inference network (they differ in losses, codecs, schedules or '
+        'training-only modules).',
         '',
     ]
     groups = []
@@ -323,7 +336,7 @@ def markdown(entries, numbers, batch_sizes, repeats, elapsed, output_dir):
                 f'{e.name} (`mmpose::{e.config.split("configs/", 1)[1]}`)'
             times = ' | '.join(f'{1000 * n[b]:.0f}' for b in batch_sizes)
             lines.append(
-                f'| {name}{same} | {e.method} | {n["params"] / 1e6:.2f} | '
+                f'| {name}{same} | {e.method} | {e.params / 1e6:.2f} | '
                 f'{n["flops"] / 1e9:.2f} | {times} | {e.reported} |')
         lines.append('')
     return '\n'.join(lines)
