@@ -1,7 +1,9 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""model-index.yml, tools/misc/model_zoo.py and tools/misc/publish_model.py."""
+"""model-index.yml, tools/misc/model_zoo.py, tools/misc/publish_model.py and
+tools/misc/build_sample_zoo.py."""
 import glob
 import hashlib
+import json
 import os.path as osp
 
 import torch
@@ -64,3 +66,27 @@ def test_publish_model_keeps_weights_and_names_the_file_by_hash(
     ])
     assert missing.returncode != 0
     assert 'no checkpoint at' in missing.stderr
+
+
+def test_build_sample_zoo_publishes_pipeline_checkpoints(tmp_path):
+    work_dir = tmp_path / 'sample_zoo'
+    result = run_tool([
+        osp.join(REPO, 'tools/misc/build_sample_zoo.py'), '--configs',
+        'configs/cal/**/*sample*.py', '--work-dir', str(work_dir),
+        '--cfg-options', 'train_cfg.max_epochs=2', 'train_cfg.val_interval=2'
+    ])
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(work_dir / 'index.json') as f:
+        (entry, ) = json.load(f)
+    assert entry['config'] == ('configs/cal/coco/'
+                               'td-cal_hrnet-tiny_1xb16-300e_coco-sample-128x96.py')
+    assert 'pipeline checkpoint' in entry['kind']
+    assert 0.0 <= entry['metrics_on_its_training_images']['coco/AP'] <= 1.0
+    path = entry['checkpoint']
+    if not osp.isabs(path):
+        path = osp.join(REPO, path)
+    with open(path, 'rb') as f:
+        assert hashlib.sha256(f.read()).hexdigest() == entry['sha256']
+    assert osp.basename(path).endswith(f'-{entry["sha256"][:8]}.pth')
+    published = safe_torch_load(path, map_location='cpu')
+    assert 'optimizer' not in published and published['state_dict']

@@ -8,7 +8,7 @@ are wired together. It is not a pose model for unseen images. Nothing is
 uploaded: the files stay on this machine.
 
     python tools/misc/build_sample_zoo.py [--configs GLOB ...]
-        [--work-dir work_dirs/sample_zoo]
+        [--work-dir work_dirs/sample_zoo] [--cfg-options KEY=VALUE ...]
 
 For each config: ``tools/train.py`` (evaluation at the end of training),
 then ``publish_model`` (optimizer state dropped, SHA-256 in the file name)
@@ -52,6 +52,8 @@ def main():
                         default=['configs/**/*sample*.py'],
                         help='glob patterns, relative to the repository')
     parser.add_argument('--work-dir', default='work_dirs/sample_zoo')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='passed to tools/train.py for every config')
     args = parser.parse_args()
     configs = sorted({
         osp.relpath(p, REPO)
@@ -70,7 +72,8 @@ def main():
               flush=True)
         result = subprocess.run(
             [sys.executable, osp.join(REPO, 'tools', 'train.py'),
-             osp.join(REPO, config), '--work-dir', work_dir],
+             osp.join(REPO, config), '--work-dir', work_dir] +
+            (['--cfg-options', *args.cfg_options] if args.cfg_options else []),
             capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f'training {config} failed:\n'
