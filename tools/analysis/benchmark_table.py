@@ -254,10 +254,11 @@ def measure(entry, batch_sizes, repeats):
             show_table=False,
             show_arch=False)
         numbers['flops'] = result['flops']
-        for batch in batch_sizes:
+        for i, batch in enumerate(batch_sizes):
             x = torch.randn(batch, 3, h, w)
             runs = repeats if batch == 1 else max(1, repeats - 1)
-            model._forward(x)  # warm-up
+            if i == 0:
+                model._forward(x)  # warm-up
             best = float('inf')
             for _ in range(runs):
                 start = time.perf_counter()
@@ -293,7 +294,8 @@ def markdown(entries, numbers, batch_sizes, repeats, elapsed, output_dir):
         'runs at inference).',
         '- **CPU latency**: best of '
         f'{repeats} (batch 1) / {max(1, repeats - 1)} (larger batches) '
-        'tensor-mode forwards after one warm-up, random input; the network '
+        'tensor-mode forwards after one warm-up at the first batch size, '
+        'random input; the network '
         'only: no flip test, no decoding, no grouping.',
         '- **reported**: the accuracy the paper reports for the config '
         '(Source in the metafile; not reproduced here), MMPose\'s model zoo '
@@ -334,6 +336,12 @@ def markdown(entries, numbers, batch_sizes, repeats, elapsed, output_dir):
             name = f'[{e.name}]({link})' \
                 if not e.config.startswith('configs/body_2d') else \
                 f'{e.name} (`mmpose::{e.config.split("configs/", 1)[1]}`)'
+            if 'error' in n:
+                cells = ' | '.join(['-'] * (1 + len(batch_sizes)))
+                lines.append(
+                    f'| {name}{same} | {e.method} | {e.params / 1e6:.2f} | '
+                    f'{cells} | does not run at {h}x{w}: {n["error"]} |')
+                continue
             times = ' | '.join(f'{1000 * n[b]:.0f}' for b in batch_sizes)
             lines.append(
                 f'| {name}{same} | {e.method} | {e.params / 1e6:.2f} | '
@@ -381,7 +389,11 @@ def main():
         print(f'[{i}/{len(networks)}] {e.name} at {e.input_size[1]}x'
               f'{e.input_size[0]} ({elapsed / 60:.1f} min{left})',
               flush=True)
-        numbers[key] = measure(e, args.batch_sizes, args.repeats)
+        try:
+            numbers[key] = measure(e, args.batch_sizes, args.repeats)
+        except RuntimeError as error:  # e.g. HRNet's fusion at 64x48
+            numbers[key] = dict(error=str(error).splitlines()[0])
+            print(f'    does not run at this input size: {error}', flush=True)
     table = markdown(entries, numbers, args.batch_sizes, args.repeats,
                      time.perf_counter() - start,
                      osp.dirname(osp.abspath(args.output)))
