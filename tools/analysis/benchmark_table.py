@@ -137,7 +137,7 @@ def main_result(model):
                       next(iter(metrics)))
         source = result.get('Source', '')
         if source.startswith('reported'):
-            origin = source.split(' (')[0].split(',')[0]
+            origin = source.split(' (')[0]
         elif source.startswith('measured'):
             origin = 'measured here'
         else:
