@@ -4,14 +4,13 @@ al., *Belief Map Enhancement Network*, Tables 4 and 6: "we keep the embedding
 branch intact and add our EnhanceNet to the detection branch")."""
 from typing import Tuple
 
-import torch
 import torch.nn.functional as F
 from mmpose.models.heads import AssociativeEmbeddingHead
 from mmpose.registry import MODELS
 from mmpose.utils.typing import OptSampleList
 from torch import Tensor, nn
 
-from .belief_map_enhancement_head import INPUTS, EnhanceNet
+from .belief_map_enhancement_head import build_enhancer, enhancer_input
 
 
 @MODELS.register_module()
@@ -58,29 +57,17 @@ class AssociativeEmbeddingEnhancementHead(AssociativeEmbeddingHead):
                  upscaler_kernel_size: int = 3,
                  **kwargs):
         super().__init__(**kwargs)
-        name = type(self).__name__
-        if not isinstance(upscale_factor, int) or upscale_factor < 1:
-            raise ValueError(f'{name}: upscale_factor (r) must be an integer '
-                             f'>= 1, got {upscale_factor}')
-        if enhance_input not in INPUTS:
-            raise ValueError(f'{name}: enhance_input must be one of {INPUTS}'
-                             f', got {enhance_input!r}')
         if not isinstance(self.final_layer, nn.Conv2d):
             raise ValueError(
-                f'{name}: the head has no convolutional final_layer, so there '
-                'is no feature map F^LR before it to enhance (set '
-                'final_layer=dict(kernel_size=1))')
-        features = self.final_layer.in_channels
-        in_channels = {
-            'features': features,
-            'maps': self.num_keypoints,
-            'features+maps': features + self.num_keypoints,
-        }[enhance_input]
+                f'{type(self).__name__}: the head has no convolutional '
+                'final_layer, so there is no feature map F^LR before it to '
+                'enhance (set final_layer=dict(kernel_size=1))')
         self.upscale_factor = upscale_factor
         self.enhance_input = enhance_input
-        self.enhancer = EnhanceNet(in_channels, self.num_keypoints, channels,
-                                   upscale_factor, upscaler,
-                                   upscaler_kernel_size)
+        self.enhancer = build_enhancer(
+            type(self).__name__, self.final_layer.in_channels,
+            self.num_keypoints, upscale_factor, channels, enhance_input,
+            upscaler, upscaler_kernel_size)
 
     def forward(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
         """M^HR (B, K, rH, rW) and the tags resized to (rH, rW)."""
@@ -88,11 +75,7 @@ class AssociativeEmbeddingEnhancementHead(AssociativeEmbeddingHead):
         output = self.final_layer(features)
         maps = output[:, :self.num_keypoints]  # M^LR, the detection branch
         tags = output[:, self.num_keypoints:]
-        x = {
-            'features': features,
-            'maps': maps,
-            'features+maps': torch.cat([features, maps], dim=1),  # eq. (1)
-        }[self.enhance_input]
+        x = enhancer_input(features, maps, self.enhance_input)  # eq. (1)
         maps_hr = self.enhancer(x)
         if self.upscale_factor > 1:
             tags = F.interpolate(

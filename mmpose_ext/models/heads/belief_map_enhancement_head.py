@@ -85,6 +85,36 @@ class EnhanceNet(nn.Module):
         return self.upscale(self.layers(x)).contiguous()
 
 
+def build_enhancer(owner: str, feature_channels: int, num_keypoints: int,
+                   upscale_factor: int, channels: int, enhance_input: str,
+                   upscaler: str, upscaler_kernel_size: int) -> EnhanceNet:
+    """EnhanceNet for a head whose F^LR has ``feature_channels`` channels and
+    whose M^LR has ``num_keypoints``; build-time errors name ``owner``."""
+    if not isinstance(upscale_factor, int) or upscale_factor < 1:
+        raise ValueError(f'{owner}: upscale_factor (r) must be an integer '
+                         f'>= 1, got {upscale_factor}')
+    if enhance_input not in INPUTS:
+        raise ValueError(f'{owner}: enhance_input must be one of {INPUTS}, '
+                         f'got {enhance_input!r}')
+    in_channels = {
+        'features': feature_channels,
+        'maps': num_keypoints,
+        'features+maps': feature_channels + num_keypoints,
+    }[enhance_input]
+    return EnhanceNet(in_channels, num_keypoints, channels, upscale_factor,
+                      upscaler, upscaler_kernel_size)
+
+
+def enhancer_input(features: Tensor, maps: Tensor,
+                   enhance_input: str) -> Tensor:
+    """x of eq. (1): F^LR, M^LR or their concatenation [F^LR, M^LR]."""
+    if enhance_input == 'features':
+        return features
+    if enhance_input == 'maps':
+        return maps
+    return torch.cat([features, maps], dim=1)
+
+
 @MODELS.register_module()
 class BeliefMapEnhancementHead(BaseHead):
     """Wraps any MMPose heatmap head and super-resolves its belief maps.
@@ -144,12 +174,6 @@ class BeliefMapEnhancementHead(BaseHead):
                      std=0.001,
                      bias=0)):
         super().__init__(init_cfg)
-        if not isinstance(upscale_factor, int) or upscale_factor < 1:
-            raise ValueError('BeliefMapEnhancementHead: upscale_factor (r) '
-                             f'must be an integer >= 1, got {upscale_factor}')
-        if enhance_input not in INPUTS:
-            raise ValueError(f'BeliefMapEnhancementHead: enhance_input must '
-                             f'be one of {INPUTS}, got {enhance_input!r}')
         self.base_head = MODELS.build(base_head)
         final = self._final_layer()
         num_keypoints = final.out_channels
@@ -160,14 +184,10 @@ class BeliefMapEnhancementHead(BaseHead):
         self.out_channels = num_keypoints
         self.upscale_factor = upscale_factor
         self.enhance_input = enhance_input
-        in_channels = {
-            'features': final.in_channels,
-            'maps': num_keypoints,
-            'features+maps': final.in_channels + num_keypoints,
-        }[enhance_input]
-        self.enhancer = EnhanceNet(in_channels, num_keypoints, channels,
-                                   upscale_factor, upscaler,
-                                   deconv_kernel_size)
+        self.enhancer = build_enhancer(
+            type(self).__name__, final.in_channels, num_keypoints,
+            upscale_factor, channels, enhance_input, upscaler,
+            deconv_kernel_size)
         self.hr_loss_module = MODELS.build(hr_loss)
         self.decoder = KEYPOINT_CODECS.build(decoder) if decoder else None
 
@@ -203,11 +223,7 @@ class BeliefMapEnhancementHead(BaseHead):
     def forward(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
         """M^LR (B, K, H, W) and M^HR (B, K, rH, rW)."""
         features, maps = self._base_features(feats)  # F^LR, M^LR
-        x = {
-            'features': features,
-            'maps': maps,
-            'features+maps': torch.cat([features, maps], dim=1),  # eq. (1)
-        }[self.enhance_input]
+        x = enhancer_input(features, maps, self.enhance_input)
         return maps, self.enhancer(x)
 
     def predict(self,
