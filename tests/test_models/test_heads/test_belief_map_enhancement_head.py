@@ -8,6 +8,8 @@ from mmengine.dataset import pseudo_collate
 from mmpose.registry import DATASETS, MODELS
 
 from mmpose_ext.models.heads import EnhanceNet
+from mmpose_ext.models.heads.belief_map_enhancement_head import \
+    PixelShuffleToContiguous
 
 from ...conftest import REPO
 
@@ -50,6 +52,17 @@ def test_shapes_and_sub_pixel_layout():
     r, k, px, py = 4, 2, 13, 22
     assert after[0, k, py, px] == before[0, k * r * r + (py % r) * r + px % r,
                                          py // r, px // r]
+
+
+@pytest.mark.parametrize('layout',
+                         [torch.contiguous_format, torch.channels_last])
+def test_pixel_shuffle_to_contiguous_matches_pytorch(layout):
+    maps = torch.randn(2, 3 * 9, 5, 7)
+    out = PixelShuffleToContiguous(3)(maps.contiguous(memory_format=layout))
+    assert torch.equal(out, torch.nn.functional.pixel_shuffle(maps, 3))
+    assert out.is_contiguous()
+    with pytest.raises(ValueError, match='26 channels .* r² = 9'):
+        PixelShuffleToContiguous(3)(torch.randn(1, 26, 2, 2))
 
 
 @pytest.mark.parametrize('upscaler,kernel', [('deconv', 3), ('deconv', 12),
