@@ -35,7 +35,7 @@ def schedule(tool, name, epochs):
 
 
 @pytest.mark.parametrize('name', ['TINY_PLAIN', 'TINY_ALL'])
-def test_default_epochs_reproduce_the_configs_schedule(tool, name):
+def test_500_epochs_reproduce_the_configs_schedule(tool, name):
     cfg = Config.fromfile(tool.CONFIGS + getattr(tool, name))
     decay = cfg.param_scheduler[1]
     assert decay.type == 'MultiStepLR'

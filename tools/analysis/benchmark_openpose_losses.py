@@ -13,7 +13,8 @@ what it brings, measured on this machine.
 3. Learning: the tiny sample config with all losses and the same config with
    plain L2, trained for the same iterations on the bundled COCO sample,
    COCO AP of each, mean over seeds (``--train``; or give the work dirs of
-   runs you made).
+   runs you made). The configs' 500 iterations by default; ``--epochs``
+   stretches both schedules alike (LR decays at the same fractions).
 
     python tools/analysis/benchmark_openpose_losses.py [--batch-size 2]
         [--repeats 5] [--train [--seeds 0 1 2] [--epochs 500]
@@ -172,7 +173,7 @@ def schedule_options(epochs):
 def learning(seeds, work_dirs=None, epochs=500):
     """Mean final AP of the two tiny configs over ``seeds`` (or of given
     runs): one seed's AP on 4 images moves by several points. Each run is
-    ``epochs`` one-step epochs (500 in the configs)."""
+    ``epochs`` one-step epochs (the configs have 500)."""
     if work_dirs is None:
         root = tempfile.mkdtemp(prefix='openpose_losses_')
         work_dirs = {name: [] for name in (TINY_PLAIN, TINY_ALL)}
