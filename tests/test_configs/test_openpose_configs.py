@@ -2,12 +2,13 @@
 """Bottom-up OpenPose configs: every one builds with the paper's channel
 counts, and the tiny config learns the bundled sample."""
 import glob
-import json
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
 from mmpose.registry import MODELS
+
+from mmpose_ext.utils import final_metrics, scalar_records
 
 from ..conftest import REPO
 
@@ -121,16 +122,10 @@ def test_config_builds_with_consistent_codec(path):
     assert model.head.num_stages == (6 if 'sample' not in path else 3)
 
 
-def _records(work_dir):
-    (scalars, ) = glob.glob(str(work_dir / '*/vis_data/scalars.json'))
-    with open(scalars) as f:
-        return [json.loads(line) for line in f]
-
-
 def test_tiny_config_learns_the_bundled_sample(openpose_tiny_run):
     """The issue's learning target: AP >= 0.6 on the sample it trains on."""
-    records = _records(openpose_tiny_run)
-    final = [r for r in records if 'coco/AP' in r][-1]
+    records = scalar_records(str(openpose_tiny_run))
+    final = final_metrics(str(openpose_tiny_run))
     print(f"tiny OpenPose + RIE on the bundled sample: AP {final['coco/AP']}")
     assert final['coco/AP'] >= 0.6
     losses = [r['loss'] for r in records if 'loss' in r]
@@ -142,8 +137,8 @@ def test_tiny_config_with_all_losses_learns_the_bundled_sample(
     """KL, SALM and PDD train together: every term logged and falling, AP >=
     0.6 (the comparison with plain L2 over seeds is in
     tools/analysis/benchmark_openpose_losses.py)."""
-    records = _records(openpose_all_losses_run)
-    final = [r for r in records if 'coco/AP' in r][-1]
+    records = scalar_records(str(openpose_all_losses_run))
+    final = final_metrics(str(openpose_all_losses_run))
     print(f"tiny OpenPose + RIE + KL/SALM/PDD: AP {final['coco/AP']}")
     assert final['coco/AP'] >= 0.6
     steps = [r for r in records if 'loss' in r]

@@ -22,8 +22,6 @@ what it brings, measured on this machine.
         [--skip-timing]
 """
 import argparse
-import glob
-import json
 import os.path as osp
 import subprocess
 import sys
@@ -151,13 +149,6 @@ def inference_table(repeats):
           'at inference)')
 
 
-def final_ap(work_dir):
-    (scalars, ) = glob.glob(osp.join(work_dir, '*/vis_data/scalars.json'))
-    with open(scalars) as f:
-        records = [json.loads(line) for line in f]
-    return [r for r in records if 'coco/AP' in r][-1]['coco/AP']
-
-
 def schedule_options(epochs):
     """``--cfg-options`` that stretch the tiny configs' schedule (500
     one-step epochs, decays at 400 and 470) to ``epochs``, decays at the
@@ -174,6 +165,7 @@ def learning(seeds, work_dirs=None, epochs=500):
     """Mean final AP of the two tiny configs over ``seeds`` (or of given
     runs): one seed's AP on 4 images moves by several points. Each run is
     ``epochs`` one-step epochs (the configs have 500)."""
+    from mmpose_ext.utils import final_metrics
     if work_dirs is None:
         root = tempfile.mkdtemp(prefix='openpose_losses_')
         work_dirs = {name: [] for name in (TINY_PLAIN, TINY_ALL)}
@@ -196,7 +188,7 @@ def learning(seeds, work_dirs=None, epochs=500):
                 work_dirs[name].append(work_dir)
     else:
         work_dirs = {TINY_PLAIN: [work_dirs[0]], TINY_ALL: [work_dirs[1]]}
-    aps = {name: [final_ap(w) for w in dirs]
+    aps = {name: [final_metrics(w)['coco/AP'] for w in dirs]
            for name, dirs in work_dirs.items()}
     print('\nLearning on the bundled COCO sample (tiny configs, the same '
           'iterations each, evaluated on the images they train on):')

@@ -26,24 +26,9 @@ import sys
 import time
 
 from mmpose_ext.engine.publish_checkpoint import publish
+from mmpose_ext.utils import final_metrics
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def final_metrics(work_dir):
-    """The metrics of the last evaluation in the run's scalars.json."""
-    logs = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                     'scalars.json')))
-    if not logs:
-        raise RuntimeError(f'no scalars.json under {work_dir}: did training '
-                           'evaluate at its end (val_interval)?')
-    metrics = {}
-    with open(logs[-1]) as f:
-        for line in f:
-            record = json.loads(line)
-            if any('/' in k for k in record):  # 'coco/AP', 'PCK', ...
-                metrics = {k: v for k, v in record.items() if k != 'step'}
-    return metrics
 
 
 def main():

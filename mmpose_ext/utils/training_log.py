@@ -1,0 +1,37 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Reading what a finished MMEngine run logged: the records of its
+``<timestamp>/vis_data/scalars.json`` files (one per start of the run; a
+resumed run writes a new one)."""
+import glob
+import json
+import os.path as osp
+from typing import Dict, List
+
+#: keys MMEngine writes into every record, evaluation records included
+RECORD_KEYS = ('data_time', 'time', 'step')
+
+
+def scalar_records(work_dir: str) -> List[dict]:
+    """Every record of every ``scalars.json`` under ``work_dir``, oldest run
+    first (timestamped folder names sort in time)."""
+    logs = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
+    if not logs:
+        raise FileNotFoundError(f'no */vis_data/scalars.json under '
+                                f'{work_dir}: is it the work_dir of a run?')
+    records = []
+    for log in logs:
+        with open(log) as f:
+            records += [json.loads(line) for line in f if line.strip()]
+    return records
+
+
+def final_metrics(work_dir: str) -> Dict[str, float]:
+    """The metrics of the run's last evaluation ('coco/AP', 'PCK', ...):
+    training records carry the learning rate ``lr``, evaluation records do
+    not; MMEngine's timing keys are left out."""
+    evaluations = [r for r in scalar_records(work_dir) if 'lr' not in r]
+    if not evaluations:
+        raise RuntimeError(f'the run in {work_dir} logged no evaluation: is '
+                           'train_cfg.val_interval within max_epochs?')
+    return {k: v for k, v in evaluations[-1].items() if k not in RECORD_KEYS}
