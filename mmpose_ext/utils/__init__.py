@@ -3,10 +3,10 @@ from .cli import run_tool
 from .config_check import (CUSTOM_IMPORTS_FIX, ConfigError, check_config,
                            check_data_paths, check_types,
                            load_config)
-from .training_log import final_metrics, scalar_records
+from .training_log import final_metrics, last_evaluation, scalar_records
 
 __all__ = [
     'run_tool', 'ConfigError', 'CUSTOM_IMPORTS_FIX', 'check_config',
     'check_data_paths', 'check_types', 'load_config', 'final_metrics',
-    'scalar_records'
+    'last_evaluation', 'scalar_records'
 ]

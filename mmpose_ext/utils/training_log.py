@@ -26,12 +26,21 @@ def scalar_records(work_dir: str) -> List[dict]:
     return records
 
 
-def final_metrics(work_dir: str) -> Dict[str, float]:
-    """The metrics of the run's last evaluation ('coco/AP', 'PCK', ...):
-    training records carry the learning rate ``lr``, evaluation records do
-    not; MMEngine's timing keys are left out."""
+def last_evaluation(work_dir: str) -> dict:
+    """The record of the run's last evaluation, ``step`` (the epoch or
+    iteration it was made at) included: training records carry the learning
+    rate ``lr``, evaluation records do not."""
     evaluations = [r for r in scalar_records(work_dir) if 'lr' not in r]
     if not evaluations:
         raise RuntimeError(f'the run in {work_dir} logged no evaluation: is '
                            'train_cfg.val_interval within max_epochs?')
-    return {k: v for k, v in evaluations[-1].items() if k not in RECORD_KEYS}
+    return evaluations[-1]
+
+
+def final_metrics(work_dir: str) -> Dict[str, float]:
+    """The metrics of the run's last evaluation ('coco/AP', 'PCK', ...),
+    without MMEngine's timing keys."""
+    return {
+        k: v
+        for k, v in last_evaluation(work_dir).items() if k not in RECORD_KEYS
+    }

@@ -1,9 +1,12 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 """tools/analysis/benchmark_openpose_losses.py: the schedule of the learning
-comparison (the trainings themselves take minutes: run the script)."""
+comparison and which runs it trains (the trainings themselves take minutes:
+run the script)."""
 import argparse
 import importlib.util
+import json
 import os.path as osp
+from pathlib import Path
 
 import pytest
 from mmengine.config import Config, DictAction
@@ -47,3 +50,48 @@ def test_500_epochs_reproduce_the_configs_schedule(tool, name):
 def test_longer_schedule_keeps_the_decays_at_the_same_fractions(tool):
     assert schedule(tool, tool.TINY_ALL, 1000) == (1000, 1000, 1000,
                                                    [800, 940])
+
+
+def write_finished_run(work_dir, step):
+    """The scalars.json of a run whose last evaluation was at ``step``."""
+    log = work_dir / '20261121_101010' / 'vis_data' / 'scalars.json'
+    log.parent.mkdir(parents=True)
+    log.write_text(
+        json.dumps({'lr': 1e-3, 'loss': 9., 'step': step}) + '\n' +
+        json.dumps({'coco/AP': .9, 'time': .1, 'step': step}) + '\n')
+
+
+def test_finished_runs_are_those_evaluated_at_the_requested_epochs(
+        tool, tmp_path):
+    assert not tool.finished(str(tmp_path / 'missing'), 1000)
+    write_finished_run(tmp_path, 500)
+    assert tool.finished(str(tmp_path), 500)
+    assert not tool.finished(str(tmp_path), 1000)
+
+
+def test_train_runs_trains_only_what_the_root_lacks(tool, tmp_path,
+                                                    monkeypatch):
+    # seed 0 of both configs finished earlier at 1000 epochs; seed 0 of the
+    # plain config also has a 500-epoch run, which does not count
+    for name in (tool.TINY_PLAIN, tool.TINY_ALL):
+        write_finished_run(
+            Path(tool.run_dir(str(tmp_path), name, 1000, 0)), 1000)
+    write_finished_run(
+        Path(tool.run_dir(str(tmp_path), tool.TINY_PLAIN, 500, 1)), 500)
+    commands = []
+    monkeypatch.setattr(tool.subprocess, 'run',
+                        lambda command, **kwargs: commands.append(command))
+    work_dirs = tool.train_runs(str(tmp_path), [0, 1], 1000)
+    trained = [(osp.basename(c[2]), c[c.index('--work-dir') + 1])
+               for c in commands]
+    assert trained == [
+        (tool.TINY_PLAIN, tool.run_dir(str(tmp_path), tool.TINY_PLAIN, 1000,
+                                       1)),
+        (tool.TINY_ALL, tool.run_dir(str(tmp_path), tool.TINY_ALL, 1000, 1)),
+    ]
+    assert all('randomness.seed=1' in c for c in commands)
+    assert work_dirs == {
+        name: [tool.run_dir(str(tmp_path), name, 1000, seed)
+               for seed in (0, 1)]
+        for name in (tool.TINY_PLAIN, tool.TINY_ALL)
+    }

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mmpose_ext.utils import final_metrics, scalar_records
+from mmpose_ext.utils import final_metrics, last_evaluation, scalar_records
 
 
 def write_run(work_dir, timestamp, records):
@@ -33,6 +33,7 @@ def test_last_evaluation_of_a_resumed_run(tmp_path):
     assert [r['loss'] for r in scalar_records(str(tmp_path))
             if 'loss' in r] == [9., 8., 7., 6.]
     assert final_metrics(str(tmp_path)) == {'coco/AP': .75, 'coco/AR': .8}
+    assert last_evaluation(str(tmp_path))['step'] == 4
 
 
 def test_metrics_without_a_prefix(tmp_path):

@@ -15,9 +15,12 @@ what it brings, measured on this machine.
    COCO AP of each, mean over seeds (``--train``; or give the work dirs of
    runs you made). The configs' 500 iterations by default; ``--epochs``
    stretches both schedules alike (LR decays at the same fractions).
+   ``--root`` keeps the runs in a folder of your choice and reuses those
+   already finished there: an interrupted comparison goes on, and more seeds
+   add to the earlier ones.
 
     python tools/analysis/benchmark_openpose_losses.py [--batch-size 2]
-        [--repeats 5] [--train [--seeds 0 1 2] [--epochs 500]
+        [--repeats 5] [--train [--seeds 0 1 2] [--epochs 500] [--root DIR]
         | --work-dirs PLAIN ALL]
         [--skip-timing]
 """
@@ -161,44 +164,82 @@ def schedule_options(epochs):
     ]
 
 
-def learning(seeds, work_dirs=None, epochs=500):
-    """Mean final AP of the two tiny configs over ``seeds`` (or of given
-    runs): one seed's AP on 4 images moves by several points. Each run is
-    ``epochs`` one-step epochs (the configs have 500)."""
+def run_dir(root, name, epochs, seed):
+    """Where the ``--train`` run of config ``name`` goes."""
+    return osp.join(root, f'{name[:-3]}_{epochs}it_seed{seed}')
+
+
+def finished(work_dir, epochs):
+    """Whether ``work_dir`` holds a run evaluated after ``epochs`` epochs
+    (then ``--train`` reuses it instead of training again)."""
+    from mmpose_ext.utils import last_evaluation
+    try:
+        return last_evaluation(work_dir)['step'] == epochs
+    except (FileNotFoundError, RuntimeError):
+        return False
+
+
+def train_runs(root, seeds, epochs):
+    """Train both tiny configs for every seed into ``root``; runs already
+    finished there are kept, so an interrupted comparison goes on where it
+    stopped. Returns the work dirs per config, in the order of ``seeds``."""
+    work_dirs = {name: [] for name in (TINY_PLAIN, TINY_ALL)}
+    total = len(seeds) * len(work_dirs)
+    done = 0
+    for seed in seeds:
+        for name in work_dirs:
+            work_dir = run_dir(root, name, epochs, seed)
+            work_dirs[name].append(work_dir)
+            done += 1
+            if finished(work_dir, epochs):
+                print(f'[{done}/{total}] {name} seed {seed}: finished run in '
+                      f'{work_dir}', flush=True)
+                continue
+            print(f'[{done}/{total}] training {name} seed {seed} -> '
+                  f'{work_dir} (about {epochs * 0.45 / 60:.0f} min)',
+                  flush=True)
+            subprocess.run([
+                sys.executable,
+                osp.join(REPO, 'tools/train.py'), CONFIGS + name,
+                '--work-dir', work_dir, '--cfg-options',
+                f'randomness.seed={seed}', *schedule_options(epochs)
+            ], check=True, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+    return work_dirs
+
+
+def learning(seeds, work_dirs=None, epochs=500, root=None):
+    """Final AP of the two tiny configs per seed (or of given runs), and
+    their means: one seed's AP on 4 images moves by several points, so the
+    seeds are paired (same seed, same initial backbone draw and data order)
+    and the mean of the paired differences is printed with its standard
+    error. Each run is ``epochs`` one-step epochs (the configs have 500)."""
     from mmpose_ext.utils import final_metrics
     if work_dirs is None:
-        root = tempfile.mkdtemp(prefix='openpose_losses_')
-        work_dirs = {name: [] for name in (TINY_PLAIN, TINY_ALL)}
-        total = len(seeds) * len(work_dirs)
-        done = 0
-        for seed in seeds:
-            for name in work_dirs:
-                work_dir = osp.join(root, f'{name[:-3]}_seed{seed}')
-                done += 1
-                print(f'[{done}/{total}] training {name} seed {seed} -> '
-                      f'{work_dir} (about {epochs * 0.45 / 60:.0f} min)',
-                      flush=True)
-                subprocess.run([
-                    sys.executable,
-                    osp.join(REPO, 'tools/train.py'), CONFIGS + name,
-                    '--work-dir', work_dir, '--cfg-options',
-                    f'randomness.seed={seed}', *schedule_options(epochs)
-                ], check=True, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL)
-                work_dirs[name].append(work_dir)
+        root = root or tempfile.mkdtemp(prefix='openpose_losses_')
+        work_dirs = train_runs(root, seeds, epochs)
     else:
+        seeds = ['given']
         work_dirs = {TINY_PLAIN: [work_dirs[0]], TINY_ALL: [work_dirs[1]]}
-    aps = {name: [final_metrics(w)['coco/AP'] for w in dirs]
-           for name, dirs in work_dirs.items()}
+    plain = np.array([final_metrics(w)['coco/AP']
+                      for w in work_dirs[TINY_PLAIN]])
+    ours = np.array([final_metrics(w)['coco/AP']
+                     for w in work_dirs[TINY_ALL]])
     print('\nLearning on the bundled COCO sample (tiny configs, the same '
-          'iterations each, evaluated on the images they train on):')
-    for label, name in (('plain L2', TINY_PLAIN),
-                        ('KL + SALM + PDD', TINY_ALL)):
-        values = ', '.join(f'{ap:.3f}' for ap in aps[name])
-        print(f'  {label}: AP {np.mean(aps[name]):.3f} (runs: {values})')
-    plain, ours = np.mean(aps[TINY_PLAIN]), np.mean(aps[TINY_ALL])
-    print(f'  -> all losses {"at least" if ours >= plain else "below"} '
-          'plain L2 on the mean')
+          'iterations each, evaluated on the images they train on):\n')
+    print('| seed | plain L2 AP | KL + SALM + PDD AP | difference |')
+    print('|---|---|---|---|')
+    for seed, a, b in zip(seeds, plain, ours):
+        print(f'| {seed} | {a:.3f} | {b:.3f} | {b - a:+.3f} |')
+    difference = ours - plain
+    error = (difference.std(ddof=1) / np.sqrt(len(difference))
+             if len(difference) > 1 else float('nan'))
+    print(f'| mean of {len(plain)} | {plain.mean():.3f} | {ours.mean():.3f} '
+          f'| {difference.mean():+.3f} (standard error {error:.3f}) |')
+    verdict = 'at least' if ours.mean() >= plain.mean() else 'below'
+    print(f'\n  -> all losses {verdict} plain L2 on the mean; ahead or '
+          f'level in {int((difference >= 0).sum())} of {len(difference)} '
+          'seeds')
 
 
 def main():
@@ -216,6 +257,9 @@ def main():
     parser.add_argument('--epochs', type=int, default=500,
                         help='one-step epochs of the --train runs (the '
                         'configs: 500); the LR decays stay at 80%% and 94%%')
+    parser.add_argument('--root',
+                        help='folder of the --train runs (default: a new '
+                        'temporary one); finished runs there are reused')
     parser.add_argument('--skip-timing', action='store_true',
                         help='only the learning comparison')
     args = parser.parse_args()
@@ -229,7 +273,7 @@ def main():
         step_time(args.batch_size, args.repeats)
         inference_table(args.repeats)
     if args.train or args.work_dirs:
-        learning(args.seeds, args.work_dirs, args.epochs)
+        learning(args.seeds, args.work_dirs, args.epochs, args.root)
 
 
 if __name__ == '__main__':
