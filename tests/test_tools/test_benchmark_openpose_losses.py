@@ -89,7 +89,8 @@ def test_train_runs_trains_only_what_the_root_lacks(tool, tmp_path,
                                        1)),
         (tool.TINY_ALL, tool.run_dir(str(tmp_path), tool.TINY_ALL, 1000, 1)),
     ]
-    assert all('randomness.seed=1' in c for c in commands)
+    # an interrupted run goes on from its last checkpoint
+    assert all('--resume' in c and 'randomness.seed=1' in c for c in commands)
     assert work_dirs == {
         name: [tool.run_dir(str(tmp_path), name, 1000, seed)
                for seed in (0, 1)]

@@ -181,8 +181,9 @@ def finished(work_dir, epochs):
 
 def train_runs(root, seeds, epochs):
     """Train both tiny configs for every seed into ``root``; runs already
-    finished there are kept, so an interrupted comparison goes on where it
-    stopped. Returns the work dirs per config, in the order of ``seeds``."""
+    finished there are kept and an interrupted one resumes from its last
+    checkpoint, so an interrupted comparison goes on where it stopped.
+    Returns the work dirs per config, in the order of ``seeds``."""
     work_dirs = {name: [] for name in (TINY_PLAIN, TINY_ALL)}
     total = len(seeds) * len(work_dirs)
     done = 0
@@ -201,7 +202,7 @@ def train_runs(root, seeds, epochs):
             subprocess.run([
                 sys.executable,
                 osp.join(REPO, 'tools/train.py'), CONFIGS + name,
-                '--work-dir', work_dir, '--cfg-options',
+                '--work-dir', work_dir, '--resume', '--cfg-options',
                 f'randomness.seed={seed}', *schedule_options(epochs)
             ], check=True, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL)
