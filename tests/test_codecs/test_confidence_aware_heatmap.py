@@ -6,9 +6,12 @@ import pytest
 from mmpose.registry import KEYPOINT_CODECS
 
 from mmpose_ext.codecs import ConfidenceAwareHeatmap
-from mmpose_ext.testing import topdown_crops
+from mmpose_ext.evaluation import coco_topdown_dataset, round_trip_errors
 
 from ..conftest import COCO_MINI
+
+COCO_ANN = f'{COCO_MINI}/person_keypoints.json'
+COCO_IMAGES = f'{COCO_MINI}/images'
 
 
 def _codec(**kwargs):
@@ -53,30 +56,33 @@ def test_binary_heatmap_type():
     assert values.tolist() == [0.0, 1.0]
 
 
-@pytest.mark.parametrize('input_size,heatmap_size,sigma', [
-    ((48, 64), (12, 16), 0.5),
-    ((96, 128), (24, 32), 1.0),
-    ((192, 256), (48, 64), 2.0),
+@pytest.mark.parametrize('input_size,sigma', [
+    ((48, 64), 0.5),
+    ((96, 128), 1.0),
+    ((192, 256), 2.0),
+    ((288, 384), 3.0),
 ])
-def test_round_trip_on_real_coco_crops(input_size, heatmap_size, sigma):
-    codec = _codec(input_size=input_size, heatmap_size=heatmap_size,
-                   sigma=sigma)
-    errors = []
-    for crop in topdown_crops(COCO_MINI, input_size):
-        encoded = codec.encode(crop['keypoints'], crop['keypoints_visible'])
-        decoded, scores = codec.decode(encoded['heatmaps'], encoded['offsets'])
-        used = encoded['keypoint_weights'][0] > 0
-        # the peak is where the encoder put it: only joints inside the crop
-        inside = ((crop['keypoints'][0] >= 0) &
-                  (crop['keypoints'][0] <= np.array(input_size) - 1)).all(1)
-        keep = used & inside
-        errors.append(np.linalg.norm(
-            decoded[0, keep] - crop['keypoints'][0, keep], axis=1))
-        assert (scores[0, ~used] == 0).all()
-    errors = np.concatenate(errors)
-    assert len(errors) > 100
-    assert errors.mean() <= 0.05
-    assert errors.max() < 1e-3
+def test_round_trip_through_mmpose_mapping_is_exact(input_size, sigma):
+    """Image → TopdownAffine (UDP) → encode → decode →
+    TopdownPoseEstimator's mapping back: exact on the real COCO persons."""
+    codec_cfg = dict(type='ConfidenceAwareHeatmap', input_size=input_size,
+                     heatmap_size=(input_size[0] // 4, input_size[1] // 4),
+                     sigma=sigma)
+    errors = round_trip_errors(
+        coco_topdown_dataset(COCO_ANN, COCO_IMAGES), codec_cfg)
+    assert len(errors) > 150
+    assert errors.mean() <= 0.001
+    assert errors.max() < 0.001
+
+
+def test_decode_is_in_mmpose_udp_convention():
+    """Crop pixel x decodes to x·input/(input − 1), as UDPHeatmap's."""
+    codec = _codec()
+    crop = np.array([[[40.3, 61.7], [0.0, 0.0], [95.0, 127.0]]])
+    encoded = codec.encode(crop)
+    decoded, _ = codec.decode(encoded['heatmaps'], encoded['offsets'])
+    np.testing.assert_allclose(
+        decoded, crop * np.array([96 / 95, 128 / 127]), atol=1e-4)
 
 
 def test_decode_accepts_batched_single_instance():

@@ -146,13 +146,36 @@ def cost(batch_size, steps):
               '(target <= 2%; the paper: about 12%)')
 
 
+def half_pixel_mask():
+    """The Mixed Gaussian Mask of a joint on a half pixel (y = (10.5, 8)),
+    the displacements N(0, 0.5² I) (10,000 samples): the density taken at
+    p − y (now) against centred on the nearest grid point (before)."""
+    g = torch.Generator().manual_seed(0)
+    displacements = torch.randn(10000, 2, generator=g,
+                                dtype=torch.float64) * 0.5
+    keypoints = torch.tensor([[[10.5, 8.0]]])
+    print('\nMixed Gaussian Mask of a joint at x = 10.5, row y = 8, '
+          'pixels x = 8..13 (displacements N(0, 0.25 I)):')
+    for name, centre in (('before (centred on round(y))', keypoints.round()),
+                         ('now (density at p - y)', keypoints)):
+        masks = mixed_gaussian_masks(displacements, centre, (20, 16),
+                                     radius=4, num_components=1)
+        values = ' '.join(f'{v:.2f}' for v in masks[0, 0, 8, 8:14].tolist())
+        print(f'  {name:30s} {values}   (x = 10: {masks[0, 0, 8, 10]:.2f}, '
+              f'x = 11: {masks[0, 0, 8, 11]:.2f})')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--steps', type=int, default=3)
+    parser.add_argument('--skip-cost', action='store_true',
+                        help='only the recovery and mask prints')
     args = parser.parse_args()
     recovery()
-    cost(args.batch_size, args.steps)
+    half_pixel_mask()
+    if not args.skip_cost:
+        cost(args.batch_size, args.steps)
 
 
 if __name__ == '__main__':

@@ -27,9 +27,14 @@ class OffsetBranchHRNet(HRNet):
 
     HRNet fuses its branches with fixed 2^k upsampling, so it needs input sides
     divisible by 32; a 64×48 input (the paper's lowest resolution) is not. Such
-    an input is zero-padded on the right and bottom to the next multiple of 32
-    and the outputs are cropped back to ⌈H/4⌉ × ⌈W/4⌉ (a branch of stride s to
-    ⌈H/s⌉ × ⌈W/s⌉); inputs whose sides divide by 32 are not touched.
+    an input is zero-padded on both sides to the next multiple of 32 (48 → 8 +
+    48 + 8), so that the horizontally flipped crop of the flip test sees
+    mirrored context, and each output is cropped back to the input's extent
+    (stride-4 outputs: 16×12 from 16×16, columns 2-13). The left/top pad is
+    half the padding rounded down to a multiple of 4, so that the stride-4
+    outputs stay aligned with the input grid; it is symmetric whenever half
+    the padding is a multiple of 4 (every size of the paper). Inputs whose
+    sides divide by 32 are not touched.
 
     Args:
         copy_stage4_weights (bool): start the offset stage from the heatmap
@@ -61,11 +66,19 @@ class OffsetBranchHRNet(HRNet):
             for i in range(num_branches)
         ]
 
+    @staticmethod
+    def _padding(size: int) -> Tuple[int, int]:
+        """(before, after) zero padding that makes ``size`` divisible by 32."""
+        total = (-size) % 32
+        before = (total // 2) // 4 * 4
+        return before, total - before
+
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
         height, width = x.shape[-2:]
-        pad_h, pad_w = (-height) % 32, (-width) % 32
-        if pad_h or pad_w:
-            x = F.pad(x, (0, pad_w, 0, pad_h))
+        (top, bottom), (left, right) = self._padding(height), self._padding(
+            width)
+        if top or bottom or left or right:
+            x = F.pad(x, (left, right, top, bottom))
         x = self.relu(self.norm1(self.conv1(x)))
         x = self.relu(self.norm2(self.conv2(x)))
         x = self.layer1(x)
@@ -80,9 +93,14 @@ class OffsetBranchHRNet(HRNet):
         offset_features = self.offset_stage4(
             self._branch_inputs(self.offset_transition3, y_list, branches))
         outputs = tuple(heatmap_features) + tuple(offset_features)
-        if pad_h or pad_w:
-            outputs = tuple(
-                out[..., :math.ceil(height * out.shape[-2] / (height + pad_h)),
-                    :math.ceil(width * out.shape[-1] / (width + pad_w))]
-                for out in outputs)
+        if top or bottom or left or right:
+            padded_h, padded_w = height + top + bottom, width + left + right
+            cropped = []
+            for out in outputs:
+                stride_h = padded_h // out.shape[-2]
+                stride_w = padded_w // out.shape[-1]
+                y0, x0 = top // stride_h, left // stride_w
+                cropped.append(out[..., y0:y0 + math.ceil(height / stride_h),
+                                   x0:x0 + math.ceil(width / stride_w)])
+            outputs = tuple(cropped)
         return outputs

@@ -135,7 +135,7 @@ class ConfidenceAwareHead(BaseHead):
         heatmap_keypoints = torch.cat([
             d.gt_instance_labels.heatmap_keypoints
             for d in batch_data_samples
-        ]).to(heatmaps.dtype)
+        ]).float()  # float32 under autocast too: sub-pixel coordinates
         losses = dict(
             self.loss_module(heatmaps, offsets, gt_heatmaps, gt_offsets,
                              keypoint_weights, heatmap_keypoints))

@@ -7,7 +7,9 @@ import logging
 from typing import Dict, Optional
 
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+from mmengine.dist import is_main_process
 from mmengine.logging import print_log
 from mmpose.registry import MODELS
 from torch import Tensor, nn
@@ -38,47 +40,91 @@ def mixed_gaussian_masks(displacements: Tensor, keypoints: Tensor,
     """Mixed Gaussian Masks m = shift(norm(M), y) of Algorithm 1 (eq. (13)).
 
     A mixture is fitted to the pooled displacements of the mini-batch (eq.
-    (12)), its density M is taken on the integer grid Z = {−R..R}² and min-max
-    normalised, and one copy is centred on each joint's ground truth. SPEC.md
-    settles the centre as the heatmap pixel nearest to y (the paper shifts the
-    grid Z, which is integer).
+    (12)); for every joint its density M is evaluated at p − y for the heatmap
+    points p of the (2R+1)² window around the grid point nearest to y, with
+    the exact sub-pixel ground truth y (the paper shifts the integer grid Z by
+    y), and min-max normalised over that window. Centring the density on the
+    nearest grid point instead gives a joint on a half pixel weights 0.04 and
+    1.0 at its two equally likely argmax pixels where the density gives equal
+    weights (``tools/analysis/benchmark_cal_gmm.py`` prints both).
 
     Args:
-        displacements (Tensor): (P, 2) displacements of the visible joints
+        displacements (Tensor): (P, 2) displacements; rows that are not
+            finite (invisible joints, padding of other ranks) are dropped
         keypoints (Tensor): (B, K, 2) ground truth in heatmap coordinates
         heatmap_size (tuple): [W, H]
         radius (int): R
         num_components (int): mixture components
 
     Returns:
-        Tensor | None: masks (B, K, H, W) in [0, 1], or None when the batch is
-        degenerate (too few points, zero variance, a flat density).
+        Tensor | None: masks (B, K, H, W) in [0, 1] (float32), or None when
+        the batch is degenerate (too few points, zero variance, a flat
+        density).
     """
     mixture = fit_gaussian_mixture(
         displacements.double(), num_components=num_components)
     if mixture is None:
         return None
     R = int(radius)
-    steps = torch.arange(-R, R + 1, device=keypoints.device,
-                         dtype=torch.float64)
-    grid_y, grid_x = torch.meshgrid(steps, steps, indexing='ij')
-    density = mixture_density(
-        torch.stack([grid_x, grid_y], dim=-1).reshape(-1, 2), mixture)
-    span = density.max() - density.min()
-    if not torch.isfinite(span) or span <= 1e-12:
-        return None
-    imgm = ((density - density.min()) / span).to(keypoints.dtype)  # (2R+1)²
-
     W, H = heatmap_size
-    centre = keypoints.round().long()  # (B, K, 2)
-    qx = torch.arange(W, device=keypoints.device)[None, None, None, :] - \
+    B, K = keypoints.shape[:2]
+    device = keypoints.device
+    y = keypoints.detach().double()
+    centre = y.round()  # (B, K, 2), the window's centre grid point
+    steps = torch.arange(-R, R + 1, device=device, dtype=torch.float64)
+    grid_y, grid_x = torch.meshgrid(steps, steps, indexing='ij')
+    grid = torch.stack([grid_x, grid_y], dim=-1).reshape(-1, 2)  # (G, 2)
+    points = centre[:, :, None] + grid  # p: (B, K, G, 2)
+    density = mixture_density((points - y[:, :, None]).reshape(-1, 2),
+                              mixture).reshape(B, K, -1)
+    low = density.amin(dim=-1, keepdim=True)
+    span = density.amax(dim=-1, keepdim=True) - low
+    if not bool(torch.isfinite(span).all()) or bool((span <= 1e-12).any()):
+        return None
+    window = ((density - low) / span).float()  # (B, K, G)
+
+    # scatter each window onto its heatmap: pixel (x, y) takes entry
+    # (y - cy + R) * (2R + 1) + (x - cx + R) of its joint's window
+    centre = centre.long()
+    qx = torch.arange(W, device=device)[None, None, None, :] - \
         centre[..., 0, None, None]  # (B, K, 1, W)
-    qy = torch.arange(H, device=keypoints.device)[None, None, :, None] - \
+    qy = torch.arange(H, device=device)[None, None, :, None] - \
         centre[..., 1, None, None]  # (B, K, H, 1)
     inside = (qx.abs() <= R) & (qy.abs() <= R)
     index = ((qy + R).clamp(0, 2 * R) * (2 * R + 1) +
              (qx + R).clamp(0, 2 * R))  # (B, K, H, W)
-    return imgm[index] * inside
+    masks = torch.gather(window, 2, index.reshape(B, K, -1)).reshape(
+        B, K, H, W)
+    return masks * inside
+
+
+def gather_displacements(displacements: Tensor) -> Tensor:
+    """The displacements of every rank of a distributed run, concatenated
+    in rank order; the input itself outside one.
+
+    Ranks may hold different numbers of rows (a smaller last batch): each
+    pads to the largest count with NaN rows, which the mixture fit drops.
+    One scalar all-reduce and one all-gather per call, no host
+    synchronisation per sample.
+
+    Args:
+        displacements (Tensor): (P, 2), NaN rows for joints that do not count
+
+    Returns:
+        Tensor: (world_size · max P, 2)
+    """
+    if not dist.is_available() or not dist.is_initialized() or \
+            dist.get_world_size() == 1:
+        return displacements
+    count = torch.tensor([displacements.shape[0]],
+                         device=displacements.device)
+    dist.all_reduce(count, op=dist.ReduceOp.MAX)
+    padded = displacements.new_full((int(count), 2), float('nan'))
+    padded[:displacements.shape[0]] = displacements
+    gathered = [torch.empty_like(padded)
+                for _ in range(dist.get_world_size())]
+    dist.all_gather(gathered, padded)
+    return torch.cat(gathered)
 
 
 @MODELS.register_module()
@@ -160,29 +206,45 @@ class ConfidenceAwareLoss(nn.Module):
         disk = (gt_heatmaps > 0).to(gt_heatmaps.dtype)
         if self.stage2_mask == 'binary':
             return disk
-        visible = keypoint_weights > 0
-        displacements = peak_displacements(pred_heatmaps,
-                                           heatmap_keypoints)[visible]
+        # invisible joints become NaN rows (no boolean indexing, no sync);
+        # every rank fits the same mixture on the displacements of all ranks
+        visible = (keypoint_weights > 0)[..., None]
+        displacements = torch.where(
+            visible, peak_displacements(pred_heatmaps, heatmap_keypoints),
+            torch.full_like(heatmap_keypoints, float('nan')))
+        displacements = gather_displacements(displacements.reshape(-1, 2))
         H, W = gt_heatmaps.shape[-2:]
         masks = mixed_gaussian_masks(displacements, heatmap_keypoints,
                                      (W, H), self.radius, self.num_components)
         if masks is None:
-            print_log(
-                'ConfidenceAwareLoss: the heatmap peaks of this batch cannot '
-                f'support a {self.num_components}-component Gaussian mixture '
-                f'({displacements.shape[0]} visible joints, or zero '
-                'variance); the offsets are weighted by the target heatmaps '
-                '(w = G) for this batch.',
-                logger='current',
-                level=logging.WARNING)
+            if is_main_process():
+                count = int(torch.isfinite(displacements).all(-1).sum())
+                print_log(
+                    'ConfidenceAwareLoss: the heatmap peaks of this batch '
+                    f'cannot support a {self.num_components}-component '
+                    f'Gaussian mixture ({count} visible joints over all '
+                    'ranks, or zero variance); the offsets are weighted by '
+                    'the target heatmaps (w = G) for this batch.',
+                    logger='current',
+                    level=logging.WARNING)
             return gt_heatmaps
-        return masks * disk
+        return masks.to(gt_heatmaps.dtype) * disk
 
     def forward(self, pred_heatmaps: Tensor, pred_offsets: Tensor,
                 gt_heatmaps: Tensor, gt_offsets: Tensor,
                 keypoint_weights: Tensor,
                 heatmap_keypoints: Tensor) -> Dict[str, Tensor]:
-        """Returns dict(loss_heatmap, loss_offset), each a scalar."""
+        """Returns dict(loss_heatmap, loss_offset), each a scalar.
+
+        Under mixed precision (autocast) the predictions arrive in float16 or
+        bfloat16; the loss is computed in float32 (and the mixture in
+        float64), so that keypoint coordinates and squared errors keep their
+        precision (bfloat16 resolves 0.25 px at coordinate 64).
+        """
+        pred_heatmaps, pred_offsets = pred_heatmaps.float(), pred_offsets.float()
+        gt_heatmaps, gt_offsets = gt_heatmaps.float(), gt_offsets.float()
+        heatmap_keypoints = heatmap_keypoints.float()
+        keypoint_weights = keypoint_weights.float()
         B, K, H, W = pred_heatmaps.shape
         joint_weights = keypoint_weights.reshape(B, K, 1, 1)
         loss_heatmap = ((pred_heatmaps - gt_heatmaps)**2 *

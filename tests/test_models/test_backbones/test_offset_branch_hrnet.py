@@ -41,15 +41,34 @@ def test_outputs_and_initial_copy():
     assert not torch.equal(heatmap_features, offset_features)
 
 
-@pytest.mark.parametrize('height,width,out', [((64), 48, (16, 12)),
-                                              (100, 70, (25, 18))])
-def test_inputs_not_divisible_by_32_are_padded_and_cropped(height, width, out):
+@pytest.mark.parametrize('height,width,out,before', [
+    (64, 48, (16, 12), (0, 8)),  # 48 -> 8 + 48 + 8
+    (100, 70, (25, 18), (12, 12)),  # 28 -> 12 + 100 + 16, 26 -> 12 + 70 + 14
+])
+def test_inputs_not_divisible_by_32_are_padded_and_cropped(
+        height, width, out, before):
     backbone = OffsetBranchHRNet(EXTRA)
     backbone.eval()
     image = torch.randn(1, 3, height, width)
     outputs = backbone(image)
     assert [o.shape[-2:] for o in outputs] == [out, out]
     # the same as running the padded image and cropping by hand
-    pad_h, pad_w = (-height) % 32, (-width) % 32
-    padded = backbone(torch.nn.functional.pad(image, (0, pad_w, 0, pad_h)))
-    assert torch.equal(outputs[0], padded[0][..., :out[0], :out[1]])
+    top, left = before
+    bottom, right = (-height) % 32 - top, (-width) % 32 - left
+    padded = backbone(
+        torch.nn.functional.pad(image, (left, right, top, bottom)))
+    y0, x0 = top // 4, left // 4
+    assert torch.equal(outputs[0],
+                       padded[0][..., y0:y0 + out[0], x0:x0 + out[1]])
+
+
+def test_64x48_padding_is_mirror_symmetric():
+    """Flip test: the flipped crop must see mirrored context, so the padded
+    flipped image is the flipped padded image."""
+    assert OffsetBranchHRNet._padding(48) == (8, 8)
+    assert OffsetBranchHRNet._padding(64) == (0, 0)
+    image = torch.randn(1, 3, 64, 48)
+    pad = (8, 8, 0, 0)
+    assert torch.equal(
+        torch.nn.functional.pad(image.flip(-1), pad),
+        torch.nn.functional.pad(image, pad).flip(-1))

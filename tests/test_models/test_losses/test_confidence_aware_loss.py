@@ -85,16 +85,42 @@ def test_mixed_gaussian_masks_are_the_normalised_density_on_the_grid():
     grid = torch.stack([gx, gy], -1).reshape(-1, 2)
     fitted = torch.distributions.MultivariateNormal(
         displacements.mean(0), torch.cov(displacements.T, correction=0))
-    density = fitted.log_prob(grid).exp().reshape(7, 7)
-    expected = (density - density.min()) / (density.max() - density.min())
-    # joint 0: centred on the nearest pixel (10, 8)
+
+    def expected_window(y, centre):
+        # density at p - y for the 7x7 grid points p around ``centre``
+        points = grid + torch.tensor(centre, dtype=torch.float64)
+        density = fitted.log_prob(
+            points - torch.tensor(y, dtype=torch.float64)).exp().reshape(7, 7)
+        return (density - density.min()) / (density.max() - density.min())
+
+    # joint 0: window around the nearest pixel (10, 8), density at p - y
+    expected = expected_window((10.3, 7.6), (10, 8))
     window = masks[0, 0, 8 - 3:8 + 4, 10 - 3:10 + 4].double()
     assert torch.allclose(window, expected, atol=1e-5)
     assert masks[0, 0].sum().double() == pytest.approx(
         float(expected.sum()), abs=1e-4)  # nothing outside the window
     assert masks.min() >= 0 and masks.max() == pytest.approx(1.0)
     # joint 1 near the corner: the window is cut by the map border
-    assert torch.allclose(masks[0, 1, 0:7, 0:7].double(), expected, atol=1e-5)
+    assert torch.allclose(masks[0, 1, 0:7, 0:7].double(),
+                          expected_window((3.0, 3.0), (3, 3)), atol=1e-5)
+
+
+def test_mask_of_a_joint_on_a_half_pixel_weighs_both_neighbours_alike():
+    """The two equally likely argmax pixels of a joint at x = 10.5 get the
+    same weight (the density is taken at p - y, not p - round(y))."""
+    g = torch.Generator().manual_seed(1)
+    displacements = torch.randn(5000, 2, generator=g,
+                                dtype=torch.float64) * 0.6
+    keypoints = torch.tensor([[[10.5, 8.0]]])
+    masks = mixed_gaussian_masks(displacements, keypoints, (20, 16),
+                                 radius=3, num_components=1)
+    left, right = masks[0, 0, 8, 10].item(), masks[0, 0, 8, 11].item()
+    assert left == pytest.approx(right, abs=0.05)
+    assert min(left, right) > 0.6
+    # centred on the rounded keypoint (the old reading), they differ
+    rounded = mixed_gaussian_masks(displacements, keypoints.round(),
+                                   (20, 16), radius=3, num_components=1)
+    assert abs(rounded[0, 0, 8, 10] - rounded[0, 0, 8, 11]) > 0.5
 
 
 def test_stage2_uses_masks_inside_the_disk():

@@ -1,0 +1,233 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""Oracle evaluation: what a codec, an input size and MMPose's mapping back to
+the image lose before any network is involved.
+
+Every sample of a COCO-format file goes through a config's own test pipeline
+(``LoadImage``, ``GetBBoxCenterScale``, ``TopdownAffine``, ...); the network's
+output is replaced by the codec's encoding of that sample's ground truth, made
+by MMPose's ``GenerateTarget`` exactly as in training; the head decodes it
+(``head.decode``) and the pose estimator maps the keypoints back to the image
+(``add_pred_to_datasample``), as in ``tools/test.py``. A perfect network would
+score what this scores. Top-down samples use the ground-truth boxes.
+"""
+import copy
+import os.path as osp
+from types import SimpleNamespace
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmpose.datasets.transforms import GenerateTarget
+from mmpose.models.heads.base_head import BaseHead
+from mmpose.models.pose_estimators import TopdownPoseEstimator
+from mmpose.registry import DATASETS, KEYPOINT_CODECS, TRANSFORMS
+from mmpose.structures import PoseDataSample
+
+
+def oracle_dataset_cfg(cfg: Config, ann_file: Optional[str] = None,
+                       img_root: Optional[str] = None) -> dict:
+    """The config's test dataset with its test pipeline, on ``ann_file`` and
+    ``img_root`` when given, with ground-truth boxes (``bbox_file=None``)
+    and no pipeline (the oracle runs the pipeline itself)."""
+    dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
+    while 'dataset' in dataset_cfg and 'ann_file' not in dataset_cfg:
+        dataset_cfg = dataset_cfg['dataset']  # dataset wrappers
+    if ann_file is not None:
+        dataset_cfg['ann_file'] = osp.abspath(ann_file)
+        dataset_cfg['data_root'] = ''
+    if img_root is not None:
+        dataset_cfg['data_prefix'] = dict(img=osp.join(
+            osp.abspath(img_root), ''))
+        dataset_cfg.setdefault('data_root', '')
+    dataset_cfg['bbox_file'] = None
+    dataset_cfg['test_mode'] = True
+    dataset_cfg['pipeline'] = []
+    return dataset_cfg
+
+
+def coco_topdown_dataset(ann_file: str, img_root: str):
+    """MMPose's ``CocoDataset`` in top-down test mode on any COCO-format file
+    (ground-truth boxes, no pipeline)."""
+    from mmengine.registry import init_default_scope
+    from mmpose.datasets import CocoDataset
+    init_default_scope('mmpose')
+    return CocoDataset(
+        ann_file=osp.abspath(ann_file),
+        data_root='',
+        data_prefix=dict(img=osp.join(osp.abspath(img_root), '')),
+        data_mode='topdown',
+        test_mode=True,
+        pipeline=[])
+
+
+def _split_pipeline(pipeline_cfg: List[dict]):
+    """The test transforms before ``PackPoseInputs`` and the packer."""
+    transforms = [TRANSFORMS.build(copy.deepcopy(t)) for t in pipeline_cfg]
+    names = [type(t).__name__ for t in transforms]
+    if 'PackPoseInputs' not in names:
+        raise ValueError('oracle: the test pipeline has no PackPoseInputs; '
+                         f'its transforms are {names}')
+    index = names.index('PackPoseInputs')
+    return transforms[:index], transforms[index]
+
+
+def codec_outputs(codec, encoded: dict):
+    """The encoded fields in the layout the head's ``decode`` takes: the
+    codec's ``field_mapping_table`` order (``heatmaps`` when it has none),
+    each as a (1, C, H, W) tensor; one tensor when there is one field."""
+    fields = list(getattr(codec, 'field_mapping_table', {}) or ['heatmaps'])
+    missing = [f for f in fields if f not in encoded]
+    if missing:
+        raise ValueError(
+            f'oracle: {type(codec).__name__}.encode gives no {missing}, so '
+            'its encoding is not what the head decodes')
+    outputs = tuple(
+        torch.from_numpy(np.ascontiguousarray(encoded[f]))[None]
+        for f in fields)
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def topdown_oracle_samples(dataset,
+                           pipeline_cfg: List[dict],
+                           codec_cfg: dict,
+                           head=None,
+                           estimator=None
+                           ) -> Iterator[Tuple[PoseDataSample, dict]]:
+    """Each top-down sample with the oracle prediction in image pixels.
+
+    Args:
+        dataset: a built top-down dataset (``pipeline=[]``)
+        pipeline_cfg (list[dict]): the test pipeline, ending in (or
+            containing) ``PackPoseInputs``
+        codec_cfg (dict): the codec the head decodes with
+        head: decodes the encoded fields (``head.decode``); by default
+            MMPose's ``BaseHead.decode`` with ``codec_cfg``
+        estimator: maps keypoints back to the image
+            (``add_pred_to_datasample``); by default MMPose's
+            ``TopdownPoseEstimator``'s with an empty ``test_cfg``
+
+    Yields:
+        tuple: the packed ``PoseDataSample`` with ``pred_instances``
+        (keypoints in image pixels) and the transformed results dict, whose
+        ``keypoints`` are the ground truth in image pixels.
+    """
+    transforms, pack = _split_pipeline(pipeline_cfg)
+    generate = GenerateTarget(encoder=copy.deepcopy(codec_cfg))
+    codec = KEYPOINT_CODECS.build(copy.deepcopy(codec_cfg))
+    if head is None:
+        head = SimpleNamespace(decoder=codec)
+        decode = lambda outputs: BaseHead.decode(head, outputs)  # noqa: E731
+    else:
+        decode = head.decode
+    if estimator is None:
+        estimator = SimpleNamespace(test_cfg={})
+        add_pred = lambda *args: TopdownPoseEstimator.add_pred_to_datasample(  # noqa: E731,E501
+            estimator, *args)
+    else:
+        add_pred = estimator.add_pred_to_datasample
+    for index in range(len(dataset)):
+        results = dataset.get_data_info(index)
+        ground_truth = np.array(results['keypoints'], copy=True)
+        for transform in transforms:
+            results = transform(results)
+        results = generate(results)
+        outputs = codec_outputs(codec, results)
+        data_sample = pack(copy.copy(results))['data_samples']
+        preds = decode(outputs)
+        add_pred(preds, None, [data_sample])
+        results['image_keypoints'] = ground_truth
+        yield data_sample, results
+
+
+def round_trip_errors(dataset, codec_cfg: dict,
+                      use_udp: bool = True) -> np.ndarray:
+    """Ground truth → crop → encode → decode → image, for every labelled
+    keypoint whose crop position is inside the crop.
+
+    Args:
+        dataset: a built top-down dataset (``pipeline=[]``)
+        codec_cfg (dict): a top-down codec
+        use_udp (bool): ``TopdownAffine``'s ``use_udp`` (True for UDP codecs)
+
+    Returns:
+        np.ndarray: (P, ) distances to the annotated image keypoints, in
+        input pixels (image pixels × input size / box size)
+    """
+    input_size = np.array(codec_cfg['input_size'], dtype=np.float64)
+    pipeline = [
+        dict(type='LoadImage'),
+        dict(type='GetBBoxCenterScale'),
+        dict(type='TopdownAffine', input_size=codec_cfg['input_size'],
+             use_udp=use_udp),
+        dict(type='PackPoseInputs')
+    ]
+    errors = []
+    for data_sample, results in topdown_oracle_samples(
+            dataset, pipeline, codec_cfg):
+        crop = results['transformed_keypoints'][0]
+        inside = ((crop >= 0) & (crop <= input_size - 1)).all(axis=1)
+        keep = (np.asarray(results['keypoints_visible'][0]) > 0) & inside
+        found = data_sample.pred_instances.keypoints[0]
+        truth = results['image_keypoints'][0]
+        pixels = input_size / np.asarray(results['input_scale'])
+        errors.append(
+            np.linalg.norm((found[keep] - truth[keep]) * pixels, axis=1))
+    return np.concatenate(errors)
+
+
+def build_oracle_model(cfg: Config):
+    """The config's pose estimator (random weights: only its head's decoder
+    and its mapping back to the image are used)."""
+    from mmpose.registry import MODELS
+    model_cfg = copy.deepcopy(cfg.model)
+    model_cfg.pop('init_cfg', None)
+    model_cfg.get('backbone', {}).pop('init_cfg', None)
+    model = MODELS.build(model_cfg)
+    head = getattr(model, 'head', None)
+    if head is None or getattr(head, 'decoder', None) is None:
+        raise ValueError('oracle: the config\'s model has no head with a '
+                         'decoder (model.head.decoder)')
+    return model
+
+
+def oracle_evaluate(cfg: Config,
+                    ann_file: Optional[str] = None,
+                    img_root: Optional[str] = None) -> Dict:
+    """Score the oracle predictions of a top-down config with the config's
+    test evaluator.
+
+    Returns:
+        dict: the evaluator's metrics plus ``images`` and ``persons`` (the
+        annotated persons with at least one labelled keypoint)
+    """
+    from mmengine.evaluator import Evaluator
+    from mmpose.registry import EVALUATORS  # noqa: F401  (scope)
+    from mmengine.registry import init_default_scope
+
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model = build_oracle_model(cfg)
+    if cfg.model.get('type') != 'TopdownPoseEstimator':
+        raise ValueError(
+            f'oracle: {cfg.model.get("type")} configs are not supported; '
+            'top-down configs (TopdownPoseEstimator) are')
+    dataset = DATASETS.build(oracle_dataset_cfg(cfg, ann_file, img_root))
+    evaluator_cfg = copy.deepcopy(cfg.test_evaluator)
+    for metric_cfg in (evaluator_cfg if isinstance(evaluator_cfg, list) else
+                       [evaluator_cfg]):
+        if 'ann_file' in metric_cfg and ann_file is not None:
+            metric_cfg['ann_file'] = osp.abspath(ann_file)
+    evaluator = Evaluator(evaluator_cfg) if isinstance(
+        evaluator_cfg, list) else Evaluator([evaluator_cfg])
+    evaluator.dataset_meta = dataset.metainfo
+    pipeline = cfg.test_dataloader.dataset.get('pipeline')
+    images, persons = set(), 0
+    codec_cfg = cfg.model.head.decoder
+    for data_sample, results in topdown_oracle_samples(
+            dataset, pipeline, codec_cfg, model.head, model):
+        evaluator.process([data_sample])
+        images.add(results['img_id'])
+        persons += int((np.asarray(results['keypoints_visible']) > 0).any())
+    metrics = evaluator.evaluate(len(dataset))
+    metrics.update(images=len(images), persons=persons)
+    return metrics
