@@ -1,6 +1,8 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 """ConfidenceAwareLoss against values computed by hand (eqs. (14), (15)) and
 its Mixed Gaussian Masks against torch's own Gaussian density (Algorithm 1)."""
+import os.path as osp
+import sys
 from unittest import mock
 
 import pytest
@@ -10,6 +12,7 @@ from mmpose_ext.models.losses import (ConfidenceAwareLoss, mixed_gaussian_masks,
                                       peak_displacements)
 
 LOSS_MODULE = 'mmpose_ext.models.losses.confidence_aware_loss'
+WORKER = osp.join(osp.dirname(__file__), 'gmm_gather_worker.py')
 
 
 def _one_joint_maps():
@@ -201,3 +204,47 @@ def test_all_invisible_batch_in_stage2_is_zero_not_nan():
             torch.zeros(2, 3), torch.zeros(2, 3, 2))
     assert log.call_count == 1  # no points for the mixture: fallback
     assert out['loss_heatmap'].item() == 0 and out['loss_offset'].item() == 0
+
+
+@pytest.mark.parametrize('split', [3, 4])  # equal-ish and unequal shares
+def test_two_ranks_fit_the_mixture_of_the_whole_batch(tmp_path, split):
+    """Under DDP the displacements of all ranks are gathered before the fit:
+    each rank's masks equal the one-process masks of the whole batch."""
+    from ...conftest import free_port, run_tool
+    from .gmm_gather_worker import fixed_batch
+    pred, gt, weights, keypoints = fixed_batch()
+    single = ConfidenceAwareLoss(radius=3, stage=2).offset_weights(
+        pred, gt, weights, keypoints)
+    # what each rank alone would fit differs (the test can fail)
+    alone = ConfidenceAwareLoss(radius=3, stage=2).offset_weights(
+        pred[:split], gt[:split], weights[:split], keypoints[:split])
+    assert not torch.allclose(alone, single[:split], atol=1e-3)
+
+    result = run_tool([
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
+        '2', '--master_port', str(free_port()), WORKER, str(split),
+        str(tmp_path / 'rank')
+    ], timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    ranks = [torch.load(tmp_path / f'rank{r}.pth', weights_only=True)
+             for r in (0, 1)]
+    gathered = torch.cat([r['masks'] for r in ranks])
+    torch.testing.assert_close(gathered, single, rtol=0, atol=1e-6)
+    assert [r['warnings'] for r in ranks] == [0, 0]
+
+
+def test_degenerate_gathered_batch_warns_once_not_per_rank(tmp_path):
+    from ...conftest import free_port, run_tool
+    result = run_tool([
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
+        '2', '--master_port', str(free_port()), WORKER, '3',
+        str(tmp_path / 'rank'), 'one'
+    ], timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    from .gmm_gather_worker import fixed_batch
+    _, gt, _, _ = fixed_batch('one')
+    ranks = [torch.load(tmp_path / f'rank{r}.pth', weights_only=True)
+             for r in (0, 1)]
+    assert [r['warnings'] for r in ranks] == [1, 0]
+    # w = G on both ranks
+    torch.testing.assert_close(torch.cat([r['masks'] for r in ranks]), gt)
