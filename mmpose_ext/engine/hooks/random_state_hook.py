@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+import logging
 import random
 from typing import Optional
 
@@ -116,7 +117,7 @@ class RandomStateHook(Hook):
                 'resumed run draws different augmentations from the '
                 'uninterrupted one.',
                 logger='current',
-                level='WARNING')
+                level=logging.WARNING)
             return
         ranks = states.get('ranks', [states])  # older: one flat entry
         if rank >= len(ranks) or ranks[rank] is None:
@@ -125,6 +126,6 @@ class RandomStateHook(Hook):
                 f'(the checkpoint has {len(ranks)} rank(s)); this rank keeps '
                 'its seeded generators.',
                 logger='current',
-                level='WARNING')
+                level=logging.WARNING)
             return
         set_generator_states(ranks[rank])

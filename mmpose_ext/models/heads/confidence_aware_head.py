@@ -141,7 +141,7 @@ class ConfidenceAwareHead(BaseHead):
                              keypoint_weights, heatmap_keypoints))
         if train_cfg.get('compute_acc', True):
             _, avg_acc, _ = pose_pck_accuracy(
-                output=to_numpy(heatmaps),
+                output=to_numpy(heatmaps.float()),  # numpy has no bfloat16
                 target=to_numpy(gt_heatmaps),
                 mask=to_numpy(keypoint_weights) > 0)
             losses['acc_pose'] = torch.tensor(avg_acc, device=heatmaps.device)

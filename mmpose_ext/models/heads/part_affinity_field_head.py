@@ -455,9 +455,10 @@ class PartAffinityFieldHead(BaseHead):
                               align_corners=False) for _, h, _ in per_scale
             ]).mean(0)
 
-        pafs_np = to_numpy(pafs)
-        heatmaps_np = to_numpy(heatmaps)
-        offsets_np = None if offsets is None else to_numpy(offsets)
+        # float32 for numpy (which has no bfloat16) under autocast
+        pafs_np = to_numpy(pafs.float())
+        heatmaps_np = to_numpy(heatmaps.float())
+        offsets_np = None if offsets is None else to_numpy(offsets.float())
         preds = []
         for i in range(heatmaps_np.shape[0]):
             keypoints, scores = self.decoder.decode(

@@ -45,3 +45,35 @@ def test_interval_skips_iterations():
                                                      outputs=outputs)
     with pytest.raises(ValueError, match='interval'):
         FiniteLossHook(interval=0)
+
+
+def _amp_runner(iteration):
+    """A runner whose optimizer wrapper is MMEngine's AmpOptimWrapper (built
+    without CUDA: only its loss scaler is read)."""
+    from mmengine.optim import AmpOptimWrapper
+    wrapper = AmpOptimWrapper.__new__(AmpOptimWrapper)
+    wrapper.loss_scaler = SimpleNamespace(is_enabled=lambda: True)
+    runner = _runner(iteration)
+    runner.optim_wrapper = wrapper
+    return runner
+
+
+def test_amp_skipped_step_is_left_alone_until_too_many_in_a_row():
+    hook = FiniteLossHook(max_skipped_steps=3)
+    nan = dict(loss=torch.tensor(float('nan')))
+    finite = dict(loss=torch.tensor(0.5))
+    for step in range(3):  # a one-off overflow, twice more
+        hook.after_train_iter(_amp_runner(step), 0, outputs=nan)
+    hook.after_train_iter(_amp_runner(3), 0, outputs=finite)  # resets
+    for step in range(4, 7):
+        hook.after_train_iter(_amp_runner(step), 0, outputs=nan)
+    with pytest.raises(FloatingPointError, match='after 3 skipped AMP steps'):
+        hook.after_train_iter(_amp_runner(7), 0, outputs=nan)
+
+
+def test_without_amp_the_first_non_finite_step_stops():
+    runner = _runner(1)
+    runner.optim_wrapper = SimpleNamespace()  # a plain OptimWrapper
+    with pytest.raises(FloatingPointError):
+        FiniteLossHook().after_train_iter(
+            runner, 0, outputs=dict(loss=torch.tensor(float('inf'))))
