@@ -12,6 +12,7 @@ score what this scores. Top-down samples use the ground-truth boxes.
 """
 import copy
 import os.path as osp
+from functools import partial
 from types import SimpleNamespace
 from typing import Dict, Iterator, List, Optional, Tuple
 
@@ -115,15 +116,15 @@ def topdown_oracle_samples(dataset,
     transforms, pack = _split_pipeline(pipeline_cfg)
     generate = GenerateTarget(encoder=copy.deepcopy(codec_cfg))
     codec = KEYPOINT_CODECS.build(copy.deepcopy(codec_cfg))
+    # MMPose's own code where no model is given: BaseHead.decode with the
+    # codec, TopdownPoseEstimator's mapping back with an empty test_cfg
     if head is None:
-        head = SimpleNamespace(decoder=codec)
-        decode = lambda outputs: BaseHead.decode(head, outputs)  # noqa: E731
+        decode = partial(BaseHead.decode, SimpleNamespace(decoder=codec))
     else:
         decode = head.decode
     if estimator is None:
-        estimator = SimpleNamespace(test_cfg={})
-        add_pred = lambda *args: TopdownPoseEstimator.add_pred_to_datasample(  # noqa: E731,E501
-            estimator, *args)
+        add_pred = partial(TopdownPoseEstimator.add_pred_to_datasample,
+                           SimpleNamespace(test_cfg={}))
     else:
         add_pred = estimator.add_pred_to_datasample
     for index in range(len(dataset)):

@@ -87,6 +87,6 @@ class FiniteLossHook(Hook):
                    'row' if self.skipped_in_a_row else '')
         raise FloatingPointError(
             f'Training stopped: loss term "{name}" is {number} at '
-            f'iteration {runner.iter + 1} (epoch {runner.epoch + 1}){skipped}; '
-            f'{resume}. Lower the learning rate or check the data, '
+            f'iteration {runner.iter + 1} (epoch {runner.epoch + 1})'
+            f'{skipped}; {resume}. Lower the learning rate or check the data, '
             'then continue with --resume.')

@@ -241,7 +241,8 @@ class ConfidenceAwareLoss(nn.Module):
         float64), so that keypoint coordinates and squared errors keep their
         precision (bfloat16 resolves 0.25 px at coordinate 64).
         """
-        pred_heatmaps, pred_offsets = pred_heatmaps.float(), pred_offsets.float()
+        pred_heatmaps = pred_heatmaps.float()
+        pred_offsets = pred_offsets.float()
         gt_heatmaps, gt_offsets = gt_heatmaps.float(), gt_offsets.float()
         heatmap_keypoints = heatmap_keypoints.float()
         keypoint_weights = keypoint_weights.float()
