@@ -206,12 +206,12 @@ def oracle_evaluate(cfg: Config,
     from mmpose.registry import EVALUATORS  # noqa: F401  (scope)
     from mmengine.registry import init_default_scope
 
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model = build_oracle_model(cfg)
     if cfg.model.get('type') != 'TopdownPoseEstimator':
         raise ValueError(
             f'oracle: {cfg.model.get("type")} configs are not supported; '
             'top-down configs (TopdownPoseEstimator) are')
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model = build_oracle_model(cfg)
     dataset = DATASETS.build(oracle_dataset_cfg(cfg, ann_file, img_root))
     evaluator_cfg = copy.deepcopy(cfg.test_evaluator)
     for metric_cfg in (evaluator_cfg if isinstance(evaluator_cfg, list) else
