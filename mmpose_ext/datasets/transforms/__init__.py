@@ -1,1 +1,4 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from .bottomup_heatmap_mask import BottomupHeatmapMask
+
+__all__ = ['BottomupHeatmapMask']
