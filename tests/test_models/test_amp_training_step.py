@@ -23,6 +23,9 @@ CONFIGS = {
     'fr_sbn': osp.join(REPO, 'configs/fr_sbn/coco/'
                        'td-hm_res18_fr-sbn-1xb16-300e_coco-sample-128x96.py'),
     'openpose_rie': OPENPOSE_TINY_CONFIG,
+    'enhancenet_ae': osp.join(REPO, 'configs/enhancenet/coco/'
+                              'ae_hrnet-tiny_enhancenet-1xb4-1000e_coco-'
+                              'sample-256x256.py'),
     'openpose_all_losses': OPENPOSE_ALL_LOSSES_CONFIG,
 }
 

@@ -2,9 +2,13 @@
 # the detection branch (Liu, Dou et al., Tables 4 and 6): the 17 detection
 # heatmaps are super-resolved 4x (128x128 -> 512x512), the tag maps (the
 # embedding branch) are kept and resized to 512x512 for grouping. The paper
-# applied it to the original stacked-hourglass AE; MMPose 1.3.2 ships AE with
-# HRNet-W32 and for inference/evaluation only (train_pipeline = []), so this
-# config evaluates (tools/test.py) and runs in the bottom-up demo.
+# applied it to the original stacked-hourglass AE. MMPose 1.3.2 ships its
+# HRNet-W32 AE without a training pipeline (train_pipeline = []); this config
+# adds one: MMPose 0.x's AE augmentation (rotation +-30, scale 0.75-1.5 of the
+# short side, shift 40 px, flip), the 4x targets of
+# EnhancedAssociativeEmbedding and the loss mask of BottomupHeatmapMask; the
+# loss is L^LR + L^HR (eq. 8) plus MMPose's tag loss at 0.001. Not trained
+# here (the bundled-sample run is ae_hrnet-tiny_enhancenet-*-sample-*).
 _base_ = [
     'mmpose::body_2d_keypoint/associative_embedding/coco/'
     'ae_hrnet-w32_8xb24-300e_coco-512x512.py'
@@ -21,4 +25,31 @@ model = dict(
         upscale_factor=4,
         channels=128,
         enhance_input='features+maps',
-        upscaler='subpixel'))
+        upscaler='subpixel',
+        hr_loss_weight=1.0,
+        # per-instance keypoint weights do not fit bottom-up heatmaps (see
+        # AssociativeEmbeddingEnhancementHead.loss): the mask only
+        keypoint_loss=dict(type='KeypointMSELoss', use_target_weight=False)))
+
+train_codec = dict(
+    _base_.codec, type='EnhancedAssociativeEmbedding', upscale_factor=4)
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(
+        type='BottomupRandomAffine',
+        input_size=_base_.codec['input_size'],
+        shift_factor=40 / 512,
+        scale_factor=(0.75, 1.5),
+        scale_type='short',
+        rotate_factor=30.),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='GenerateTarget', encoder=train_codec),
+    dict(type='BottomupHeatmapMask'),
+    dict(
+        type='PackPoseInputs',
+        meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape',
+                   'img_shape', 'input_size', 'input_center', 'input_scale',
+                   'flip', 'flip_direction', 'flip_indices', 'raw_ann_info',
+                   'skeleton_links')),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

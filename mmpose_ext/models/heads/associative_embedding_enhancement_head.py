@@ -131,8 +131,9 @@ class AssociativeEmbeddingEnhancementHead(AssociativeEmbeddingHead):
             d.gt_instance_labels.keypoint_indices for d in batch_data_samples
         ]
         keypoint_loss = self.loss_module.keypoint_loss
+        # float32 under autocast: the tag loss averages and compares tags
         loss_pull, loss_push = self.loss_module.tag_loss(
-            tags, keypoint_indices)
+            tags.float(), keypoint_indices)
         return dict(
             loss_kpt=keypoint_loss(maps_lr, gt_lr, None, masks),
             loss_kpt_hr=self.hr_loss_weight * keypoint_loss(

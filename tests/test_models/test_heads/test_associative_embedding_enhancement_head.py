@@ -89,7 +89,58 @@ def test_build_errors(kwargs, message):
         _head(**kwargs)
 
 
-def test_training_is_refused_with_the_reason():
+AE_TINY_CONFIG = 'configs/enhancenet/coco/' \
+    'ae_hrnet-tiny_enhancenet-1xb4-1000e_coco-sample-256x256.py'
+
+
+def _real_batch():
+    """4 sample images through the tiny AE config's train pipeline."""
+    from mmengine.config import Config
+
+    from ...conftest import REPO
+    from ...test_engine.ddp_gradient_worker import real_batch
+    cfg = Config.fromfile(f'{REPO}/{AE_TINY_CONFIG}')
+    return cfg, real_batch(cfg, 4)
+
+
+def test_loss_terms_by_hand_on_a_real_batch():
+    """L^LR and η·L^HR are the masked MSEs of M^LR and M^HR against the two
+    target levels; the tag loss is MMPose's on the low-resolution tags."""
+    cfg, batch = _real_batch()
+    cfg.model.head.hr_loss_weight = 0.5
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    data = model.data_preprocessor(batch, training=True)
+    samples = data['data_samples']
+    feats = model.extract_feat(data['inputs'])
+    losses = model.head.loss(feats, samples)
+    maps_lr, maps_hr, tags = model.head._maps_and_tags(feats)
+    assert maps_hr.shape[-2:] == (4 * maps_lr.shape[-2], 4 * maps_lr.shape[-1])
+
+    def masked_mse(pred, level):
+        gt = torch.stack([s.gt_fields[level].heatmaps for s in samples])
+        mask = torch.stack([s.gt_fields[level].heatmap_mask
+                            for s in samples]).reshape(len(samples), 1,
+                                                       *gt.shape[-2:])
+        weight = model.head.loss_module.keypoint_loss.loss_weight
+        return weight * ((pred - gt)**2 * mask).mean()
+
+    torch.testing.assert_close(losses['loss_kpt'], masked_mse(maps_lr, 0))
+    torch.testing.assert_close(losses['loss_kpt_hr'],
+                               0.5 * masked_mse(maps_hr, 1))
+    pull, push = model.head.loss_module.tag_loss(
+        tags, [s.gt_instance_labels.keypoint_indices for s in samples])
+    torch.testing.assert_close(losses['loss_pull'], pull)
+    torch.testing.assert_close(losses['loss_push'], push)
+    # the sample's persons without keypoints are masked out of both levels
+    masked = [int((~s.gt_fields[0].heatmap_mask).sum()) for s in samples]
+    assert sum(masked) > 0
+
+
+def test_training_without_the_targets_names_the_fix():
     head = _head()
-    with pytest.raises(NotImplementedError, match='train_pipeline'):
-        head.loss((torch.rand(1, 8, 16, 16), ), [PoseDataSample()])
+    sample = PoseDataSample()
+    from mmengine.structures import PixelData
+    sample.gt_fields = PixelData(heatmaps=torch.zeros(K, 16, 16))
+    with pytest.raises(KeyError, match='EnhancedAssociativeEmbedding'):
+        head.loss((torch.rand(1, 8, 16, 16), ), [sample])

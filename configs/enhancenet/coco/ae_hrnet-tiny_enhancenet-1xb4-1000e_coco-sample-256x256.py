@@ -3,8 +3,9 @@
 # bundled COCO sample (4 images, 12 persons) on CPU: L^LR on the 64x64
 # detection heatmaps, L^HR on the 4x enhanced 256x256 ones (eq. 8), MMPose's
 # tag loss, the loss masked over the sample's 2 persons without keypoints.
-# Evaluated on the images it trains on, so its AP checks that training,
-# grouping and evaluation are wired correctly, not generalisation.
+# 1000 one-step epochs (about 4.5 min on 2 CPU cores). Evaluated on the images
+# it trains on, so its AP (0.358 measured here; AP .5 0.863) checks that
+# training, grouping and evaluation are wired correctly, not generalisation.
 _base_ = [
     '../../_base_/schedules/sample_cpu_300e.py',
     '../../_base_/datasets/coco_sample_bottomup.py',
@@ -76,8 +77,12 @@ model = dict(
         enhance_input='features+maps',
         upscaler='subpixel',
         hr_loss_weight=1.0,
-        keypoint_loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        tag_loss=dict(type='AssociativeEmbeddingLoss', loss_weight=0.001),
+        # MMPose's 1000:1 ratio of heatmap to tag loss at a scale where the
+        # tags learn to group in 1000 steps from scratch (measured here:
+        # 1 : 0.001 reached AP 0.015 in 300 steps; 1000 : 0.001, 1000 steps,
+        # 0.157; 1000 : 1, 1000 steps, 0.358)
+        keypoint_loss=dict(type='KeypointMSELoss', loss_weight=1000.),
+        tag_loss=dict(type='AssociativeEmbeddingLoss', loss_weight=1.0),
         # M^HR is at the input size: decode there
         decoder=dict(codec, heatmap_size=codec['input_size'])),
     test_cfg=dict(
@@ -87,7 +92,8 @@ model = dict(
         restore_heatmap_size=True,
         align_corners=False))
 
-# pipelines: mild augmentation around the whole image
+# pipelines: mild augmentation; the short side is fitted to 256 in training
+# as BottomupResize's 'expand' mode does at test time (MMPose's AE recipe)
 train_pipeline = [
     dict(type='LoadImage'),
     dict(
@@ -119,3 +125,20 @@ val_pipeline = [
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
+
+# instances scored by the grouping's score, as MMPose's AE configs
+val_evaluator = dict(score_mode='bbox')
+test_evaluator = val_evaluator
+
+# 1000 one-step epochs, the decays at 80% and 94%
+train_cfg = dict(max_epochs=1000, val_interval=1000)
+param_scheduler = [
+    dict(type='LinearLR', begin=0, end=10, start_factor=0.01, by_epoch=False),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=1000,
+        milestones=[800, 940],
+        gamma=0.1,
+        by_epoch=True)
+]
