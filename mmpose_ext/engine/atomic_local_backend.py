@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Union
 
+from mmengine.fileio import io as mmengine_io
 from mmengine.fileio import register_backend
 from mmengine.fileio.backends import LocalBackend
 
@@ -54,6 +55,20 @@ class AtomicLocalBackend(LocalBackend):
         write_atomically(obj.encode(encoding), filepath)
 
 
+def _use_local_backend(backend: type) -> None:
+    register_backend('local', backend, force=True, prefixes='')
+    # get_file_backend caches instances; drop the local ones made before
+    for key, instance in list(mmengine_io.backend_instances.items()):
+        if isinstance(instance, LocalBackend):
+            del mmengine_io.backend_instances[key]
+
+
 def install_atomic_local_backend() -> None:
     """Make AtomicLocalBackend MMEngine's backend for local paths."""
-    register_backend('local', AtomicLocalBackend, force=True, prefixes='')
+    _use_local_backend(AtomicLocalBackend)
+
+
+def restore_mmengine_local_backend() -> None:
+    """Give MMEngine's own LocalBackend back to local paths (undoes
+    :func:`install_atomic_local_backend`)."""
+    _use_local_backend(LocalBackend)

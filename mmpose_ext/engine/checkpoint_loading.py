@@ -32,6 +32,8 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 from mmengine.runner.checkpoint import load_from_http as _mmengine_load_from_http
+from mmengine.runner.checkpoint import \
+    load_from_local as _mmengine_load_from_local
 
 SafeGlobal = Union[Callable, Tuple[Callable, str]]
 
@@ -188,3 +190,16 @@ def install_safe_checkpoint_loaders() -> None:
         prefixes='', loader=_load_from_local, force=True)
     CheckpointLoader.register_scheme(
         prefixes=('http://', 'https://'), loader=_load_from_http, force=True)
+
+
+def restore_mmengine_checkpoint_loaders() -> None:
+    """Give MMEngine's own loaders back to local files and URLs (undoes
+    :func:`install_safe_checkpoint_loaders`). With torch >= 2.6 MMEngine
+    0.10.7's loaders then fail on MMEngine's own checkpoints (see the module
+    docstring)."""
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=_mmengine_load_from_local, force=True)
+    CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'),
+        loader=_mmengine_load_from_http,
+        force=True)

@@ -1,0 +1,70 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+"""tools/install.sh stops on bad environments with one sentence naming the
+fix, before it installs or builds anything (real interpreters of this machine:
+an old pyenv Python, the distribution's externally managed python3)."""
+import os
+import os.path as osp
+import subprocess
+import sys
+import venv
+
+import pytest
+
+from ..conftest import REPO
+
+INSTALL = osp.join(REPO, 'tools/install.sh')
+OLD_PYTHON = '/root/.pyenv/versions/3.9.18/bin/python'
+SYSTEM_PYTHON = '/usr/bin/python3'
+
+
+def install(python, **env):
+    environment = {
+        k: v
+        for k, v in os.environ.items() if k != 'MMPOSE_EXT_ALLOW_SYSTEM_PYTHON'
+    }
+    environment.update(PYTHON=python, **env)
+    return subprocess.run(['bash', INSTALL],
+                          env=environment,
+                          capture_output=True,
+                          text=True,
+                          timeout=120)
+
+
+def assert_stopped_before_installing(result, *words):
+    assert result.returncode == 1
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith('[install] error: ')
+    for word in words:
+        assert word in message, message
+    assert 'build tools' not in result.stdout  # nothing was installed
+
+
+@pytest.mark.skipif(not osp.exists(OLD_PYTHON), reason='no Python 3.9 here')
+def test_old_python_is_refused():
+    assert_stopped_before_installing(
+        install(OLD_PYTHON), '3.9', 'Python >= 3.10', 'venv')
+
+
+@pytest.mark.skipif(
+    not osp.exists(SYSTEM_PYTHON) or not osp.exists(
+        '/usr/lib/python3.11/EXTERNALLY-MANAGED'),
+    reason='no externally managed system Python here')
+def test_system_interpreter_outside_a_venv_is_refused():
+    assert_stopped_before_installing(
+        install(SYSTEM_PYTHON), "system's interpreter", 'EXTERNALLY-MANAGED',
+        'venv', 'MMPOSE_EXT_ALLOW_SYSTEM_PYTHON=1')
+
+
+def test_missing_compiler_is_named_before_the_mmcv_build(tmp_path):
+    # a fresh environment has no mmcv, so mmcv would have to be built
+    venv.create(tmp_path / 'env', with_pip=False)
+    python = str(tmp_path / 'env/bin/python')
+    assert_stopped_before_installing(
+        install(python, CXX=str(tmp_path / 'no-such-c++')), 'no C++ compiler',
+        'no-such-c++', 'g++')
+
+
+def test_unknown_torch_version_lists_the_supported_ones():
+    assert_stopped_before_installing(
+        install(sys.executable, TORCH_VERSION='9.9.0'), 'TORCH_VERSION=9.9.0',
+        '2.13.0', '2.15.0')
