@@ -122,23 +122,13 @@ def test_config_builds_with_consistent_codec(path):
     assert model.head.num_stages == (6 if 'sample' not in path else 3)
 
 
-def test_tiny_config_learns_the_bundled_sample(openpose_tiny_run):
-    """The issue's learning target: AP >= 0.6 on the sample it trains on."""
+def test_tiny_config_with_all_losses_learns_the_bundled_sample(
+        openpose_tiny_run):
+    """RIE, KL, SALM and PDD train together: every term logged and falling,
+    AP >= 0.6 on the sample it trains on (the comparison with plain L2 over
+    seeds is in tools/analysis/benchmark_openpose_losses.py)."""
     records = scalar_records(str(openpose_tiny_run))
     final = final_metrics(str(openpose_tiny_run))
-    print(f"tiny OpenPose + RIE on the bundled sample: AP {final['coco/AP']}")
-    assert final['coco/AP'] >= 0.6
-    losses = [r['loss'] for r in records if 'loss' in r]
-    assert losses[-1] < 0.5 * losses[0]
-
-
-def test_tiny_config_with_all_losses_learns_the_bundled_sample(
-        openpose_all_losses_run):
-    """KL, SALM and PDD train together: every term logged and falling, AP >=
-    0.6 (the comparison with plain L2 over seeds is in
-    tools/analysis/benchmark_openpose_losses.py)."""
-    records = scalar_records(str(openpose_all_losses_run))
-    final = final_metrics(str(openpose_all_losses_run))
     print(f"tiny OpenPose + RIE + KL/SALM/PDD: AP {final['coco/AP']}")
     assert final['coco/AP'] >= 0.6
     steps = [r for r in records if 'loss' in r]

@@ -8,7 +8,7 @@ import mmpose
 import numpy as np
 import pytest
 
-from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_tool
+from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_script, run_tool
 
 DEMO = osp.join(REPO, 'demo/bottomup_demo.py')
 IMAGE = osp.join(REPO, 'demo/resources/000000197388.jpg')
@@ -65,7 +65,7 @@ def test_bad_input_names_the_problem(case, message, openpose_tiny_run,
     else:
         config = osp.join(REPO, 'configs/baselines/coco/'
                           'td-hm_res18_1xb16-300e_coco-sample-128x96.py')
-    result = run_tool([
+    result = run_script([
         DEMO, config,
         str(openpose_tiny_run / 'epoch_500.pth'), '--input', source,
         '--output-root',

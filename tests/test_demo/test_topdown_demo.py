@@ -12,7 +12,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from ..conftest import CAL_TINY_CONFIG, COCO_MINI, REPO, run_tool
+from ..conftest import CAL_TINY_CONFIG, COCO_MINI, REPO, run_script, run_tool
 
 DEMO = osp.join(REPO, 'demo/topdown_demo.py')
 IMAGE = osp.join(REPO, 'demo/resources/000000197388.jpg')
@@ -115,7 +115,7 @@ def test_with_an_rtmdet_tiny_detector(pose_checkpoint, rtmdet_checkpoint,
 def test_bad_input_names_the_fix(pose_checkpoint, tmp_path):
     hand = _save_model(HAND_DETECTOR, tmp_path / 'hand.pth', 'mmdet',
                        classes=('hand', ))
-    result = run_tool([
+    result = run_script([
         DEMO, CAL_TINY_CONFIG, pose_checkpoint, '--det-config',
         HAND_DETECTOR, '--det-checkpoint', hand, '--input', IMAGE,
         '--output-root',
@@ -128,7 +128,7 @@ def test_bad_input_names_the_fix(pose_checkpoint, tmp_path):
     no_import = tmp_path / 'no_import.py'
     no_import.write_text(f'_base_ = [{CAL_TINY_CONFIG!r}]\n'
                          'custom_imports = None\n')
-    result = run_tool([
+    result = run_script([
         DEMO, str(no_import), pose_checkpoint, '--input', IMAGE,
         '--output-root',
         str(tmp_path)
@@ -138,7 +138,7 @@ def test_bad_input_names_the_fix(pose_checkpoint, tmp_path):
 
     empty = tmp_path / 'empty.mp4'
     empty.write_bytes(b'')
-    result = run_tool([
+    result = run_script([
         DEMO, CAL_TINY_CONFIG, pose_checkpoint, '--input',
         str(empty), '--output-root',
         str(tmp_path)

@@ -145,13 +145,13 @@ def test_bottomup_demos_refuse_hostile_checkpoints(kind, demo,
 
     import mmpose
 
-    from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_tool
+    from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_script
     path, message = _hostile_checkpoints(openpose_tiny_run / 'epoch_500.pth',
                                          tmp_path)[kind]
     script = (osp.join(REPO, 'demo/bottomup_demo.py') if demo == 'ours' else
               osp.join(osp.dirname(mmpose.__file__),
                        '.mim/demo/bottomup_demo.py'))
-    result = run_tool([
+    result = run_script([
         script, OPENPOSE_TINY_CONFIG,
         str(path), '--input',
         osp.join(REPO, 'demo/resources/000000197388.jpg'), '--output-root',

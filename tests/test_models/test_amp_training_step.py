@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmpose.registry import MODELS
 
 from ..conftest import (CAL_TINY_CONFIG, OPENPOSE_ALL_LOSSES_CONFIG,
-                        OPENPOSE_TINY_CONFIG, REPO)
+                        OPENPOSE_RIE_CONFIG, REPO)
 from ..test_engine.ddp_gradient_worker import real_batch
 
 CONFIGS = {
@@ -22,7 +22,7 @@ CONFIGS = {
                            '128x96.py'),
     'fr_sbn': osp.join(REPO, 'configs/fr_sbn/coco/'
                        'td-hm_res18_fr-sbn-1xb16-300e_coco-sample-128x96.py'),
-    'openpose_rie': OPENPOSE_TINY_CONFIG,
+    'openpose_rie': OPENPOSE_RIE_CONFIG,
     'enhancenet_ae': osp.join(REPO, 'configs/enhancenet/coco/'
                               'ae_hrnet-tiny_enhancenet-1xb4-1000e_coco-'
                               'sample-256x256.py'),

@@ -5,6 +5,7 @@ import importlib.metadata as metadata
 import os.path as osp
 import re
 import subprocess
+import sys
 
 from modelindex.load_model_index import load
 
@@ -12,7 +13,7 @@ from ..conftest import REPO
 
 
 def test_mim_search_lists_every_model_of_the_index():
-    result = subprocess.run(['mim', 'search', 'mmpose_ext'],
+    result = subprocess.run([sys.executable, '-m', 'mim', 'search', 'mmpose_ext'],
                             cwd='/',
                             capture_output=True,
                             text=True,

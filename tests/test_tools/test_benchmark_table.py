@@ -3,7 +3,7 @@
 import os.path as osp
 import re
 
-from ..conftest import REPO, run_tool
+from ..conftest import REPO, run_script, run_tool
 
 TOOL = osp.join(REPO, 'tools/analysis/benchmark_table.py')
 
@@ -61,9 +61,9 @@ def test_table_of_the_sample_configs_beside_mmpose_baselines(tmp_path):
 
 
 def test_table_errors(tmp_path):
-    result = run_tool([TOOL, '--configs', 'configs/nothing/*.py',
+    result = run_script([TOOL, '--configs', 'configs/nothing/*.py',
                        '--output', str(tmp_path / 'b.md')])
     assert result.returncode != 0
     assert "no config matches ['configs/nothing/*.py']" in result.stderr
-    result = run_tool([TOOL, '--batch-sizes', '0'])
+    result = run_script([TOOL, '--batch-sizes', '0'])
     assert result.returncode != 0 and '--batch-sizes' in result.stderr

@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 from mmpose.registry import MODELS
 
-from ..conftest import CAL_TINY_CONFIG, REPO, run_tool
+from ..conftest import CAL_TINY_CONFIG, REPO, run_script, run_tool
 
 TOOL = osp.join(REPO, 'tools/analysis/draw_targets.py')
 OPENPOSE_ALL_LOSSES = osp.join(
@@ -54,7 +54,7 @@ def test_cal_targets_predictions_and_mixture_mask(tmp_path):
     _pngs(tmp_path / 'out', ('input.png', 'heatmaps.png', 'cal_offsets.png',
                              'pred_heatmaps.png', 'cal_mixture_mask.png'),
           (128, 96))
-    missing = run_tool([
+    missing = run_script([
         TOOL, CAL_TINY_CONFIG, '--checkpoint',
         str(tmp_path / 'none.pth')
     ])

@@ -11,7 +11,7 @@ import yaml
 
 from mmpose_ext.engine.checkpoint_loading import safe_torch_load
 
-from ..conftest import REPO, run_tool
+from ..conftest import REPO, run_script, run_tool
 
 
 def test_model_index_imports_every_metafile():
@@ -32,7 +32,7 @@ def test_model_zoo_lists_every_model():
     for name in names:
         assert name in result.stdout
     assert f'{len(names)} models in 4 collections' in result.stdout
-    result = run_tool([
+    result = run_script([
         osp.join(REPO, 'tools/misc/model_zoo.py'), '--collection', 'nope'
     ])
     assert result.returncode != 0 and 'no collection' in result.stderr
@@ -59,7 +59,7 @@ def test_publish_model_keeps_weights_and_names_the_file_by_hash(
     assert kept['state_dict'].keys() == original['state_dict'].keys()
     for key, value in original['state_dict'].items():
         assert torch.equal(kept['state_dict'][key], value), key
-    missing = run_tool([
+    missing = run_script([
         osp.join(REPO, 'tools/misc/publish_model.py'),
         str(tmp_path / 'none.pth'),
         str(tmp_path / 'out.pth')

@@ -1,9 +1,10 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 """tools/train.py, tools/test.py, --resume, load_from, dist_train.sh and
-`mim train mmpose` on the bundled COCO sample, as a user runs them."""
+`mim train/test mmpose_ext` on the bundled COCO sample, as a user runs them."""
 import json
 import os.path as osp
 import shutil
+import sys
 
 from mmpose_ext.engine import safe_torch_load
 
@@ -76,11 +77,22 @@ def test_dist_train_two_cpu_processes(tmp_path):
     assert ckpt['meta']['iter'] == 2
 
 
-def test_mim_train_mmpose(tmp_path):
+def test_mim_train_and_test_mmpose_ext(tmp_path):
+    """OpenMMLab's mim finds the package's configs and tools (mim extension):
+    the config by file name alone, as `mim train mmpose CONFIG` does."""
+    name = osp.basename(SAMPLE_CONFIG)
+    mim = [sys.executable, '-m', 'mim']
     result = run_tool([
-        'mim', 'train', 'mmpose', SAMPLE_CONFIG, '--work-dir',
+        *mim, 'train', 'mmpose_ext', name, '--work-dir',
         str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=1'
     ])
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert osp.isfile(tmp_path / 'epoch_1.pth')
     assert safe_torch_load(str(tmp_path / 'epoch_1.pth'))['meta']['epoch'] == 1
+    result = run_tool([
+        *mim, 'test', 'mmpose_ext', name, '--checkpoint',
+        str(tmp_path / 'epoch_1.pth'), '--work-dir',
+        str(tmp_path / 'test')
+    ])
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert 'coco/AP:' in result.stdout + result.stderr
