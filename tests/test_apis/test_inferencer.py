@@ -50,7 +50,7 @@ def test_inferencer_runs_bottom_up_openpose(openpose_tiny_run):
     from ..conftest import OPENPOSE_TINY_CONFIG
     inferencer = MMPoseInferencer(
         pose2d=OPENPOSE_TINY_CONFIG,
-        pose2d_weights=str(openpose_tiny_run / 'epoch_500.pth'),
+        pose2d_weights=str(openpose_tiny_run / 'epoch_400.pth'),
         device='cpu')
     image = osp.join(COCO_MINI, 'images', '000000197388.jpg')
     result = next(inferencer(image, show=False))

@@ -8,7 +8,7 @@ import mmpose
 import numpy as np
 import pytest
 
-from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_script, run_tool
+from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_script
 
 DEMO = osp.join(REPO, 'demo/bottomup_demo.py')
 IMAGE = osp.join(REPO, 'demo/resources/000000197388.jpg')
@@ -17,9 +17,9 @@ VIDEO = osp.join(REPO, 'demo/resources/street.mp4')
 
 def test_image_writes_visualisation_and_predictions(openpose_tiny_run,
                                                      tmp_path):
-    result = run_tool([
+    result = run_script([
         DEMO, OPENPOSE_TINY_CONFIG,
-        str(openpose_tiny_run / 'epoch_500.pth'), '--input', IMAGE,
+        str(openpose_tiny_run / 'epoch_400.pth'), '--input', IMAGE,
         '--output-root',
         str(tmp_path), '--save-predictions'
     ])
@@ -34,9 +34,9 @@ def test_image_writes_visualisation_and_predictions(openpose_tiny_run,
 
 
 def test_video_writes_every_frame(openpose_tiny_run, tmp_path):
-    result = run_tool([
+    result = run_script([
         DEMO, OPENPOSE_TINY_CONFIG,
-        str(openpose_tiny_run / 'epoch_500.pth'), '--input', VIDEO,
+        str(openpose_tiny_run / 'epoch_400.pth'), '--input', VIDEO,
         '--output-root',
         str(tmp_path), '--save-predictions'
     ])
@@ -67,7 +67,7 @@ def test_bad_input_names_the_problem(case, message, openpose_tiny_run,
                           'td-hm_res18_1xb16-300e_coco-sample-128x96.py')
     result = run_script([
         DEMO, config,
-        str(openpose_tiny_run / 'epoch_500.pth'), '--input', source,
+        str(openpose_tiny_run / 'epoch_400.pth'), '--input', source,
         '--output-root',
         str(tmp_path / 'out')
     ])
@@ -78,9 +78,9 @@ def test_bad_input_names_the_problem(case, message, openpose_tiny_run,
 def test_mmpose_own_bottomup_demo_runs_our_config(openpose_tiny_run,
                                                   tmp_path):
     demo = osp.join(osp.dirname(mmpose.__file__), '.mim/demo/bottomup_demo.py')
-    result = run_tool([
+    result = run_script([
         demo, OPENPOSE_TINY_CONFIG,
-        str(openpose_tiny_run / 'epoch_500.pth'), '--input', IMAGE,
+        str(openpose_tiny_run / 'epoch_400.pth'), '--input', IMAGE,
         '--output-root',
         str(tmp_path), '--save-predictions', '--device', 'cpu'
     ])

@@ -12,7 +12,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from ..conftest import CAL_TINY_CONFIG, COCO_MINI, REPO, run_script, run_tool
+from ..conftest import CAL_TINY_CONFIG, COCO_MINI, REPO, run_script
 
 DEMO = osp.join(REPO, 'demo/topdown_demo.py')
 IMAGE = osp.join(REPO, 'demo/resources/000000197388.jpg')
@@ -60,7 +60,7 @@ def _predictions(folder, stem):
 
 
 def test_bundled_boxes_by_default(pose_checkpoint, tmp_path):
-    result = run_tool([
+    result = run_script([
         DEMO, CAL_TINY_CONFIG, pose_checkpoint, '--input', IMAGE,
         '--output-root',
         str(tmp_path), '--save-predictions'
@@ -78,7 +78,7 @@ def test_bundled_boxes_by_default(pose_checkpoint, tmp_path):
 
 
 def test_video_without_detector_uses_whole_frames(pose_checkpoint, tmp_path):
-    result = run_tool([
+    result = run_script([
         DEMO, CAL_TINY_CONFIG, pose_checkpoint, '--input', VIDEO,
         '--output-root',
         str(tmp_path), '--save-predictions', '--max-frames', '2'
@@ -94,7 +94,7 @@ def test_video_without_detector_uses_whole_frames(pose_checkpoint, tmp_path):
 def test_with_an_rtmdet_tiny_detector(pose_checkpoint, rtmdet_checkpoint,
                                       tmp_path):
     """Ours on the video, MMPose's own demo on the image (CPU)."""
-    result = run_tool([
+    result = run_script([
         DEMO, CAL_TINY_CONFIG, pose_checkpoint, '--det-config', RTMDET_TINY,
         '--det-checkpoint', rtmdet_checkpoint, '--input', VIDEO,
         '--output-root',
@@ -103,7 +103,7 @@ def test_with_an_rtmdet_tiny_detector(pose_checkpoint, rtmdet_checkpoint,
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(_predictions(tmp_path, 'street')) == 2
     mmpose_demo = osp.join(osp.dirname(MMDET_CFG), 'topdown_demo_with_mmdet.py')
-    result = run_tool([
+    result = run_script([
         mmpose_demo, RTMDET_TINY, rtmdet_checkpoint, CAL_TINY_CONFIG,
         pose_checkpoint, '--input', IMAGE, '--output-root',
         str(tmp_path / 'mmpose'), '--save-predictions', '--device', 'cpu'

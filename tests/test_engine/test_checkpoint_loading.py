@@ -146,7 +146,7 @@ def test_bottomup_demos_refuse_hostile_checkpoints(kind, demo,
     import mmpose
 
     from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_script
-    path, message = _hostile_checkpoints(openpose_tiny_run / 'epoch_500.pth',
+    path, message = _hostile_checkpoints(openpose_tiny_run / 'epoch_400.pth',
                                          tmp_path)[kind]
     script = (osp.join(REPO, 'demo/bottomup_demo.py') if demo == 'ours' else
               osp.join(osp.dirname(mmpose.__file__),

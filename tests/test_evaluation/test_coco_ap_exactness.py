@@ -19,7 +19,7 @@ def test_reported_ap_equals_cocoeval_on_the_result_file(
     prefix = tmp_path / 'results'
     tested = run_tool([
         osp.join(REPO, 'tools/test.py'), OPENPOSE_TINY_CONFIG,
-        str(openpose_tiny_run / 'epoch_500.pth'), '--work-dir',
+        str(openpose_tiny_run / 'epoch_400.pth'), '--work-dir',
         str(tmp_path), '--out',
         str(metrics_file), '--cfg-options',
         f'test_evaluator.outfile_prefix={prefix}'

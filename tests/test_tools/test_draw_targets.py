@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 from mmpose.registry import MODELS
 
-from ..conftest import CAL_TINY_CONFIG, REPO, run_script, run_tool
+from ..conftest import CAL_TINY_CONFIG, REPO, run_script
 
 TOOL = osp.join(REPO, 'tools/analysis/draw_targets.py')
 OPENPOSE_ALL_LOSSES = osp.join(
@@ -24,7 +24,7 @@ def _pngs(folder, names, size):
 
 
 def test_paf_targets_of_a_real_image(tmp_path):
-    result = run_tool(
+    result = run_script(
         [TOOL, OPENPOSE_ALL_LOSSES, '--index', '3', '--output-dir',
          str(tmp_path)])
     assert result.returncode == 0, result.stderr[-3000:]
@@ -45,7 +45,7 @@ def test_cal_targets_predictions_and_mixture_mask(tmp_path):
     model = MODELS.build(cfg.model)
     checkpoint = tmp_path / 'cal.pth'
     torch.save(dict(state_dict=model.state_dict()), checkpoint)
-    result = run_tool([
+    result = run_script([
         TOOL, CAL_TINY_CONFIG, '--checkpoint',
         str(checkpoint), '--output-dir',
         str(tmp_path / 'out')

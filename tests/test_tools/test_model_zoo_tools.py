@@ -23,7 +23,7 @@ def test_model_index_imports_every_metafile():
 
 
 def test_model_zoo_lists_every_model():
-    result = run_tool([osp.join(REPO, 'tools/misc/model_zoo.py')])
+    result = run_script([osp.join(REPO, 'tools/misc/model_zoo.py')])
     assert result.returncode == 0, result.stderr
     names = []
     for metafile in glob.glob(osp.join(REPO, 'configs/*/metafile.yml')):
@@ -40,8 +40,8 @@ def test_model_zoo_lists_every_model():
 
 def test_publish_model_keeps_weights_and_names_the_file_by_hash(
         openpose_tiny_run, tmp_path):
-    source = str(openpose_tiny_run / 'epoch_500.pth')
-    result = run_tool([
+    source = str(openpose_tiny_run / 'epoch_400.pth')
+    result = run_script([
         osp.join(REPO, 'tools/misc/publish_model.py'), source,
         str(tmp_path / 'openpose_tiny.pth')
     ])

@@ -29,7 +29,7 @@ def test_export_matches_pytorch_within_a_thousandth_pixel(method, tmp_path):
     ])
     assert trained.returncode == 0, trained.stderr[-3000:]
     onnx_file = tmp_path / 'model.onnx'
-    result = run_tool([
+    result = run_script([
         osp.join(REPO, 'tools/deployment/pytorch2onnx.py'), config,
         str(tmp_path / 'epoch_5.pth'), '--output',
         str(onnx_file)
