@@ -56,7 +56,7 @@ class ConfidenceAwareHeatmap(BaseKeypointCodec):
     Args:
         input_size (tuple): [w, h] of the input image
         heatmap_size (tuple): [W, H]
-        sigma (float): σ of C in heatmap pixels. SPEC defaults: 0.5 at 64×48
+        sigma (float): σ of C in heatmap pixels. Defaults of this package: 0.5 at 64×48
             input, 1 at 128×96, 2 at 256×192, 3 at 384×288
         radius (float): R of the disk in heatmap pixels. Defaults to 4
         offset_scale (float): offsets are stored divided by this.

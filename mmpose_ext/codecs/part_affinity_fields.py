@@ -19,8 +19,9 @@ from .utils.part_affinity_fields import (limb_attention_from_distances,
 class PartAffinityFields(BaseKeypointCodec):
     r"""Multi-person heatmaps, Part Affinity Fields and (optionally)
     block-inside offsets: the targets of bottom-up OpenPose and of its
-    Resolution-Irrelevant Encoding (RIE) in Liu et al., *Enhancing the
-    Robustness of Bottom-up Human Pose Estimation* (paper 000), SPEC §4.
+    Resolution-Irrelevant Encoding (RIE) in Liu, Luo, Du and Ikenaga,
+    *Self-Supervision and Spatial-Sequential Attention Based Loss for
+    Multi-Person Pose Estimation*.
 
     Encoding: keypoint heatmaps of eq. (6) max-merged over persons plus a
     background channel 1 − max over keypoint channels; PAFs of eq. (2); with

@@ -27,7 +27,7 @@ def test_config_is_consistent(path):
                   if t['type'] == 'TopdownAffine']
         assert affine and affine[0]['input_size'] == codec['input_size']
         assert affine[0]['use_udp'] is True
-    # GMM components as SPEC.md: 1 up to 128x96, 2 above (ablations aside)
+    # GMM components: 1 up to 128x96, 2 above (ablations aside)
     if '_gmm' not in path:
         large = codec['input_size'][0] > 96
         assert cfg.model.head.loss.get('num_components', 1) == (2 if large

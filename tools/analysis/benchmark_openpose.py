@@ -1,5 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""Bottom-up OpenPose with RIE (Liu et al., paper 000): what the codec, the
+"""Bottom-up OpenPose with RIE (Liu et al.): what the codec, the
 grouping and the network cost, and how much the encoding loses.
 
 1. Oracle grouping on real annotations: the ground truth of the bundled COCO

@@ -1,5 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""What section III of paper 000 (KL self-supervision, SALM, PDD) costs and
+"""What section III of Liu et al. (KL self-supervision, SALM, PDD) costs and
 what it brings, measured on this machine.
 
 1. Training step time (forward, all losses, backward, SGD step) of the COCO

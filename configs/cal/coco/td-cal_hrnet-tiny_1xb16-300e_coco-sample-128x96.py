@@ -16,7 +16,7 @@ custom_hooks = [
     dict(type='RandomStateHook'),
 ]
 
-# codec settings: sigma 1 and R 4 heatmap pixels at 128x96 (SPEC.md)
+# codec settings: sigma 1 and R 4 heatmap pixels at 128x96
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(96, 128),

@@ -42,7 +42,7 @@ auto_scale_lr = dict(base_batch_size=512)
 # hooks
 default_hooks = dict(checkpoint=dict(save_best='coco/AP', rule='greater'))
 
-# codec settings: sigma 1 at 128x96 (SPEC.md), disk radius 4, offsets / 1.5
+# codec settings: sigma 1 at 128x96, disk radius 4, offsets / 1.5
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(96, 128),

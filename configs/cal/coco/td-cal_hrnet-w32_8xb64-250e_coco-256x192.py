@@ -2,7 +2,7 @@
 # Paper: 78.6 AP on COCO val2017 (Table 4).
 _base_ = ['./td-cal_hrnet-w32_8xb64-250e_coco-128x96.py']
 
-# codec settings: sigma 2 at 192x256 input (SPEC.md), disk radius 4
+# codec settings: sigma 2 at 192x256 input, disk radius 4
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(192, 256),

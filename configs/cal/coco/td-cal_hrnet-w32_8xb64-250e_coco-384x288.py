@@ -2,7 +2,7 @@
 # The paper reports no number for this setting.
 _base_ = ['./td-cal_hrnet-w32_8xb64-250e_coco-128x96.py']
 
-# codec settings: sigma 3 at 288x384 input (SPEC.md), disk radius 4
+# codec settings: sigma 3 at 288x384 input, disk radius 4
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(288, 384),

@@ -3,7 +3,7 @@
 # Paper: 58.4 AP on COCO val2017 (Table 8).
 _base_ = ['./td-cal_hrnet-w32_8xb64-250e_coco-128x96.py']
 
-# codec settings: sigma 0.5 at 48x64 input (SPEC.md), disk radius 4
+# codec settings: sigma 0.5 at 48x64 input, disk radius 4
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(48, 64),

@@ -1,4 +1,4 @@
-# Table I of paper 000, L_h2p gamma = 9: OpenPose + KL self-supervision (heatmaps predict PAFs),
+# Table I of Liu et al., L_h2p gamma = 9: OpenPose + KL self-supervision (heatmaps predict PAFs),
 # eqs. (13), (14). The translation net is used in training only.
 _base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']
 

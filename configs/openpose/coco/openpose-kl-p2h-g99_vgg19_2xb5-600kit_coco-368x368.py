@@ -1,4 +1,4 @@
-# Table I of paper 000, L_p2h gamma = 99: OpenPose + KL self-supervision (PAFs predict heatmaps),
+# Table I of Liu et al., L_p2h gamma = 99: OpenPose + KL self-supervision (PAFs predict heatmaps),
 # eqs. (13), (14). The translation net is used in training only.
 _base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']
 

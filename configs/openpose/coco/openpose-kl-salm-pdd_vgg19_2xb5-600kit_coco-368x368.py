@@ -1,4 +1,4 @@
-# Table III of paper 000, OpenPose_w: OpenPose trained with all of section III:
+# Table III of Liu et al., OpenPose_w: OpenPose trained with all of section III:
 # KL self-supervision (p2h, gamma = 9, delta = 10), SALM (alpha = 10) and PDD
 # (quadratic-b) on heatmaps and PAFs.
 _base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']

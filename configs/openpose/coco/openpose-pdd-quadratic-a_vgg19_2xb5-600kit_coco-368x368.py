@@ -1,4 +1,4 @@
-# Table II of paper 000, Ours quadratic-a: OpenPose + Progressive Direction
+# Table II of Liu et al., Ours quadratic-a: OpenPose + Progressive Direction
 # Distinction (eq. (17)) on heatmaps and PAFs, beta per stage 'quadratic-a'
 # (mmpose_ext.models.losses.PDD_SCHEDULES), SALM alpha = 0.
 _base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']

@@ -1,5 +1,5 @@
 # The tiny sample config of bottom-up OpenPose + RIE with all of section III
-# of paper 000 on: KL self-supervision (p2h, gamma = 9, delta = gamma + 1),
+# of Liu et al. on: KL self-supervision (p2h, gamma = 9, delta = gamma + 1),
 # SALM (alpha = 10) and PDD (beta per stage, three stages). Same model,
 # schedule and data as its plain-L2 parent, so the two compare directly
 # (tools/analysis/benchmark_openpose_losses.py).

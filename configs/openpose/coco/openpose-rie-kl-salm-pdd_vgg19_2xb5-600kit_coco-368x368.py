@@ -1,4 +1,4 @@
-# Table III of paper 000, Ours_w, and the final model of Table IV: OpenPose +
+# Table III of Liu et al., Ours_w, and the final model of Table IV: OpenPose +
 # RIE (block-inside offsets) trained with all of section III: KL
 # self-supervision (p2h, gamma = 9, delta = 10), SALM (alpha = 10) and PDD
 # (quadratic-b) on heatmaps, PAFs and offsets.

@@ -1,4 +1,4 @@
-# Table II of paper 000, Ours alpha = 100: OpenPose + the Spatial Attention
+# Table II of Liu et al., Ours alpha = 100: OpenPose + the Spatial Attention
 # Loss Mask on the PAFs (eqs. (15), (16)), PDD uniform (beta = 1: no change).
 _base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']
 

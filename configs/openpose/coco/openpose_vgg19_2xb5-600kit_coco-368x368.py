@@ -1,4 +1,4 @@
-# Bottom-up OpenPose (Cao et al.), the baseline of Liu et al. (paper 000):
+# Bottom-up OpenPose (Cao et al.), the baseline of Liu et al.:
 # VGG-19 conv1_1..conv4_2 + two reduction convs (stride fd = 8), six two-branch
 # stages (PAFs 2L = 38, heatmaps K + 1 = 18), L0 (summed squared error) on every
 # stage. Training as the paper's section IV: batch 10 on 2 GPUs, SGD lr 2e-5,

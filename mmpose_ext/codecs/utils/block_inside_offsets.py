@@ -10,7 +10,7 @@ def generate_block_inside_offsets(keypoints: np.ndarray,
                                   keypoints_visible: np.ndarray,
                                   heatmaps: np.ndarray,
                                   threshold: float = 0.4):
-    """Offset targets of eq. (7) as SPEC §4 settles them.
+    """Offset targets of eq. (7) as this package settles them.
 
     Each heatmap cell (centre at integer coordinates, extent ±0.5) whose
     keypoint heatmap target exceeds ``threshold`` gets the vector from its

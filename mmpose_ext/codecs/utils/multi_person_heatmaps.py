@@ -25,8 +25,8 @@ def generate_max_merged_gaussian_heatmaps(
         heatmap_size: Tuple[int, int], keypoints: np.ndarray,
         keypoints_visible: np.ndarray, sigma: float) -> np.ndarray:
     """Heatmaps of eq. (6) of Liu et al.: a Gaussian exp(−‖P − P_k‖² / σ²)
-    around every labelled keypoint, merged over persons by maximum (SPEC §4;
-    the paper prints a sum, which exceeds 1 where persons overlap).
+    around every labelled keypoint, merged over persons by maximum
+    (the paper prints a sum, which exceeds 1 where persons overlap).
 
     The grid is separable, so no loop runs over pixels, persons or keypoints.
 

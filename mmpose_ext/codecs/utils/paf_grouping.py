@@ -67,7 +67,7 @@ def score_limb_candidates(pafs: np.ndarray,
     ``num_samples`` points are sampled evenly on the segment; at each the
     predicted field is projected onto the segment's unit direction. Eq. (4)
     prints a cross product (|v_f||v_t| sin), which would reward fields
-    perpendicular to the limb; SPEC §4 reads it as the alignment (dot
+    perpendicular to the limb; this package reads it as the alignment (dot
     product) that OpenPose uses, as done here. A pair is kept when at least
     ``min_sample_ratio`` of its samples exceed ``sample_threshold`` (eq. (3)),
     and is scored by the mean alignment.
@@ -143,7 +143,7 @@ def assemble_persons(num_keypoints: int,
     persons with no keypoint type in common merges them. A person's score is
     the sum of its parts' peak values and its limbs' scores; persons with
     fewer than ``min_parts`` parts or a score per part below
-    ``min_mean_score`` are dropped (SPEC §4).
+    ``min_mean_score`` are dropped.
 
     Args:
         num_keypoints (int): K

@@ -107,7 +107,7 @@ def part_affinity_fields_from_distances(distances: np.ndarray,
     """PAF targets of eq. (2) from :func:`limb_distance_maps`: the unit
     vector parent → child on every pixel within ``limb_width`` of the limb
     segment, 0 elsewhere; where several persons' limbs of one type cover a
-    pixel their vectors are averaged (SPEC §4, as OpenPose does).
+    pixel their vectors are averaged (as OpenPose does).
 
     Args:
         distances (np.ndarray): (N, L, H, W)
@@ -133,7 +133,7 @@ def part_affinity_fields_from_distances(distances: np.ndarray,
 def limb_attention_from_distances(distances: np.ndarray, lengths: np.ndarray,
                                   valid: np.ndarray) -> np.ndarray:
     r"""The Gaussian part of SALM's pixel weight (eqs. (15), (16) of Liu et
-    al., paper 000): :math:`\exp(-\|P - P_s\|^2 / \sigma^2)` with P_s the
+    al.): :math:`\exp(-\|P - P_s\|^2 / \sigma^2)` with P_s the
     pixel's projection onto the limb segment and
     :math:`\sigma = \|P_{parent} - P_{child}\| / (4 f_d)`, i.e. a quarter of
     the limb's length in heatmap pixels; max over persons.

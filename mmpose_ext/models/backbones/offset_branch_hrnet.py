@@ -19,7 +19,7 @@ class OffsetBranchHRNet(HRNet):
     sizes (49.3M parameters for CAL/HRNet-W32 against 28.5M for HRNet-W32,
     110.3M against 63.6M for W48, Table 1) match a copy of HRNet's transition 3
     and stage 4 fed by the shared stages 1-3 (28.5 + 20.7 = 49.2M for W32,
-    63.6 + 46.6 = 110.2M for W48). SPEC.md settles the offset branch so.
+    63.6 + 46.6 = 110.2M for W48).
 
     Returns the heatmap stage's outputs followed by the offset stage's: with
     ``stage4.multiscale_output=False`` (the default of MMPose's HRNet pose

@@ -12,7 +12,7 @@ from torch import Tensor
 class OpenPoseVGG19(BaseBackbone):
     """The feature extractor of OpenPose: VGG-19 from conv1_1 to conv4_2 and
     two 3×3 convolutions that reduce the width (256, 128), as in Fig. 5 of
-    Liu et al. (paper 000) and SPEC §4.
+    Liu et al., *Self-Supervision and Spatial-Sequential Attention Based Loss for Multi-Person Pose Estimation*.
 
     MMPose's ``VGG`` builds whole VGG stages, each ending in a pooling layer,
     so it cannot stop at conv4_2; this module keeps torchvision's layer

@@ -102,7 +102,7 @@ def limb_flip_permutation(skeleton_links: Sequence[Sequence[int]],
 @MODELS.register_module()
 class PartAffinityFieldHead(BaseHead):
     """The multi-stage two-branch head of bottom-up OpenPose (Fig. 5 and
-    eqs. (9), (10) of Liu et al., paper 000; SPEC §4).
+    eqs. (9), (10) of Liu et al.).
 
     Stage 1 has, per branch, three 3×3 convs of ``stage_channels``, a 1×1
     conv of 512 and a 1×1 output conv; stages 2…T have five 7×7 convs, a 1×1
@@ -137,7 +137,7 @@ class PartAffinityFieldHead(BaseHead):
             Defaults to None
         paf_loss, heatmap_loss, offset_loss (dict): loss configs, by default
             :class:`~mmpose_ext.models.losses.SummedSquaredErrorLoss` (L0);
-            section III of paper 000 composes them by config: γ and δ of eq.
+            section III of Liu et al. composes them by config: γ and δ of eq.
             (14) are the heatmap and PAF losses' ``loss_weight``,
             :class:`~mmpose_ext.models.losses.SpatialAttentionLoss` (SALM,
             PAFs only) and

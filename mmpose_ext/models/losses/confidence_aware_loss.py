@@ -138,7 +138,7 @@ class ConfidenceAwareLoss(nn.Module):
     :class:`~mmpose_ext.engine.hooks.ConfidenceAwareStageHook` switches it at a
     configured epoch.
 
-    Settled by SPEC.md / here: L2 and L1 are means over pixels (as MMPose's
+    Settled here: L2 and L1 are means over pixels (as MMPose's
     ``KeypointMSELoss``), the L1 sums the x and y channels; MGM is applied
     where the offset target is defined (the disk of eq. (7), where the target
     heatmap is > 0). A degenerate batch in stage 2 falls back to w = G for that
@@ -148,7 +148,7 @@ class ConfidenceAwareLoss(nn.Module):
         alpha (float): α, the offset loss weight. Defaults to 1.0
         radius (int): R of the codec's disk, the half-size of the MGM grid.
             Defaults to 4
-        num_components (int): GMM components (SPEC: 1 for inputs <= 128×96,
+        num_components (int): GMM components (1 for inputs <= 128×96,
             2 above). Defaults to 1
         stage2_mask (str): the stage-2 offset weight: ``'mixed_gaussian'``
             (MGM, the paper) or ``'binary'`` (the disk, Table 3's ablation).

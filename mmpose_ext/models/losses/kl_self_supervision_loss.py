@@ -57,7 +57,7 @@ class MapTranslationNet(nn.Sequential):
 
 @MODELS.register_module()
 class KLSelfSupervisionLoss(nn.Module):
-    """KL divergence based self-supervision of Liu et al. (paper 000),
+    """KL divergence based self-supervision of Liu et al.,
     section III-A, eqs. (13), (14).
 
     ``'p2h'`` (the paper's choice): a :class:`MapTranslationNet` maps each

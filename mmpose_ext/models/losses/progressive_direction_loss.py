@@ -5,7 +5,7 @@ import torch
 from mmpose.registry import MODELS
 from torch import Tensor, nn
 
-#: the β schedules of Table II of Liu et al. (paper 000), six stages
+#: the β schedules of Table II of Liu et al., six stages
 PDD_SCHEDULES = {
     'uniform': (1., 1., 1., 1., 1., 1.),
     'linear': (0., .2, .4, .6, .8, 1.),
@@ -35,7 +35,7 @@ def direction_fault_mask(presence: Tensor, partner_channels: Sequence[int],
 
 @MODELS.register_module()
 class ProgressiveDirectionLoss(nn.Module):
-    """Progressive Direction Distinction (PDD) of Liu et al. (paper 000), eq.
+    """Progressive Direction Distinction (PDD) of Liu et al., eq.
     (17): in stage t, the loss of pixels whose ground truth is the channel's
     left/right partner (a left knee predicted where the right knee is) is
     multiplied by β_t; every other pixel keeps its loss. Small early β lets

@@ -7,7 +7,7 @@ from torch import Tensor, nn
 
 @MODELS.register_module()
 class SpatialAttentionLoss(nn.Module):
-    r"""Spatial Attention Loss Mask (SALM) of Liu et al. (paper 000), eq.
+    r"""Spatial Attention Loss Mask (SALM) of Liu et al., eq.
     (15): every PAF pixel's loss is weighted by
 
     .. math:: \alpha \exp(-\|P - P_s\|^2 / \sigma^2) + 1
@@ -21,7 +21,7 @@ class SpatialAttentionLoss(nn.Module):
     can wrap it in turn.
 
     Args:
-        alpha (float): α ≥ 0. Defaults to 10 (SPEC §4)
+        alpha (float): α ≥ 0. Defaults to 10
         loss (dict): the wrapped loss. Defaults to
             :class:`SummedSquaredErrorLoss`
 

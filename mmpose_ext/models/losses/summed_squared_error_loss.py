@@ -9,13 +9,13 @@ from torch import Tensor
 
 @MODELS.register_module()
 class SummedSquaredErrorLoss(nn.Module):
-    """The plain loss L0 of Liu et al. (paper 000), eqs. (11), (12): the
+    """The plain loss L0 of Liu et al., eqs. (11), (12): the
     squared error of one representation (heatmaps, PAFs or offsets) summed
     over channels and pixels.
 
     Settled here: ``reduction='sum'`` sums over channels and pixels and
     averages over the batch, so the loss does not grow with the batch size;
-    ``reduction='mean'`` averages over every element instead (SPEC §4's
+    ``reduction='mean'`` averages over every element instead (a
     switch). Optional per-element weights (for example the offset mask of
     eq. (7)) multiply the squared error before the reduction.
 

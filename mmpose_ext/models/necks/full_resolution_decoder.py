@@ -55,7 +55,7 @@ class FullResolutionDecoder(BaseModule):
         fusion (str | None): None, ``'skip'`` or ``'sa-mfcd'``. Defaults to
             ``'sa-mfcd'``
         fusion_channels (int): channels of SA-MFCD's fused features, which
-            neither the paper nor SPEC.md gives. Defaults to 288: with
+            the paper does not give. Defaults to 288: with
             ResNet-34 at 256×192 the model then has 30.3M parameters and 21.45
             GFLOPs (paper, Table 2: 33M, 21.3), 48.3 GFLOPs at 384×288 (48.0)
         input_size (tuple, optional): [w, h] of the model input; when given,

@@ -21,7 +21,7 @@ class MultiScaleBottomupPoseEstimator(BottomupPoseEstimator):
     to a multiple of ``size_divisor`` (the network stride) so every scale's
     maps cover the image exactly. The head receives the first scale as the
     reference (put 1.0 first), as MMPose's AE head does, and averages the
-    maps (OpenPose's multi-scale test, SPEC §4).
+    maps (OpenPose's multi-scale test).
 
     Accepts the arguments of ``BottomupPoseEstimator``. ``test_cfg`` keys:
     ``multiscale_test`` (bool), ``scales`` (list of floats, default [1.0]),
