@@ -66,27 +66,12 @@ from mmcv.ops import get_compiling_cuda_version
 assert mmcv.__version__ == '$MMCV_VERSION'
 assert not torch.cuda.is_available() or get_compiling_cuda_version() != 'not available'"
 }
-CXX_BIN=${CXX:-c++}
-if ! mmcv_installed && ! command -v "$CXX_BIN" >/dev/null 2>&1; then
-    fail "no C++ compiler ('$CXX_BIN'): mmcv $MMCV_VERSION is built from source; install one (e.g. 'apt-get install g++') or set CXX=/path/to/compiler, and run this again."
-fi
-
-# ---------------------------------------------------------------- install
-step "build tools (setuptools>=77,<81, wheel)"
-"${PIP[@]}" -q -r "$REQ/build.txt"
-
-step "torch + torchvision ($TORCH_REQ)"
-"${PIP[@]}" -q -r "$TORCH_REQ"
-
-step "mmengine and the runtime dependencies of mmpose / mmdet / openmim"
-"${PIP[@]}" -q "$(pin mmengine)" -r "$REQ/stack_deps.txt" -r "$REQ/tests.txt"
-
-if mmcv_installed; then
-    step "mmcv $MMCV_VERSION with ops: already installed"
-else
-    # mmcv's setup.py builds the CUDA ops whenever torch sees a GPU, whatever
-    # FORCE_CUDA says, and then needs an nvcc whose major version matches torch's CUDA.
-    CUDA=$("$PYTHON" - <<'PY'
+# What mmcv's build will compile: mmcv's setup.py builds the CUDA ops whenever torch
+# sees a GPU, whatever FORCE_CUDA says, and then needs an nvcc whose major version
+# matches torch's CUDA. Stops with the fix when it cannot; sets MODE, BUILD_ENV, CACHE.
+plan_mmcv_build() {
+    local cuda
+    cuda=$("$PYTHON" - <<'PY'
 import os, re, subprocess, torch
 from torch.utils.cpp_extension import CUDA_HOME
 if not torch.cuda.is_available():
@@ -103,7 +88,7 @@ else:
         print(f"{'ok' if same else 'mismatch'} {torch.version.cuda} {release} {nvcc}")
 PY
 )
-    read -r CUDA_STATE TORCH_CUDA NVCC_RELEASE NVCC_PATH <<<"$CUDA"
+    read -r CUDA_STATE TORCH_CUDA NVCC_RELEASE NVCC_PATH <<<"$cuda"
     case "$CUDA_STATE" in
         missing) fail "torch sees a CUDA GPU, so mmcv's build compiles its CUDA ops and needs nvcc, which is not found; install the CUDA $TORCH_CUDA toolkit and set CUDA_HOME to it (nvcc in \$CUDA_HOME/bin), or build the CPU ops only with CUDA_VISIBLE_DEVICES= bash tools/install.sh." ;;
         mismatch) fail "torch was built with CUDA $TORCH_CUDA but $NVCC_PATH is CUDA $NVCC_RELEASE, and torch refuses to build extensions across CUDA major versions; set CUDA_HOME to a CUDA ${TORCH_CUDA%%.*}.x toolkit and run this again." ;;
@@ -115,6 +100,31 @@ PY
             BUILD_ENV=(MMCV_WITH_OPS=1 FORCE_CUDA=0)
             CACHE=() ;;
     esac
+}
+CXX_BIN=${CXX:-c++}
+if ! mmcv_installed && ! command -v "$CXX_BIN" >/dev/null 2>&1; then
+    fail "no C++ compiler ('$CXX_BIN'): mmcv $MMCV_VERSION is built from source; install one (e.g. 'apt-get install g++') or set CXX=/path/to/compiler, and run this again."
+fi
+
+# where torch is there already, the GPU check runs now, before anything is installed
+if ! mmcv_installed && python_ok "import torch"; then
+    plan_mmcv_build
+fi
+
+# ---------------------------------------------------------------- install
+step "build tools (setuptools>=77,<81, wheel)"
+"${PIP[@]}" -q -r "$REQ/build.txt"
+
+step "torch + torchvision ($TORCH_REQ)"
+"${PIP[@]}" -q -r "$TORCH_REQ"
+
+step "mmengine and the runtime dependencies of mmpose / mmdet / openmim"
+"${PIP[@]}" -q "$(pin mmengine)" -r "$REQ/stack_deps.txt" -r "$REQ/tests.txt"
+
+if mmcv_installed; then
+    step "mmcv $MMCV_VERSION with ops: already installed"
+else
+    plan_mmcv_build
     if python_ok "import torch; assert tuple(map(int, torch.__version__.split('+')[0].split('.')[:2])) < (2, 15)"; then
         step "mmcv $MMCV_VERSION built from source with its $MODE"
         env "${BUILD_ENV[@]}" "${PIP[@]}" --no-build-isolation "${CACHE[@]}" "$MMCV_PIN"

@@ -68,3 +68,18 @@ def test_unknown_torch_version_lists_the_supported_ones():
     assert_stopped_before_installing(
         install(sys.executable, TORCH_VERSION='9.9.0'), 'TORCH_VERSION=9.9.0',
         '2.13.0', '2.15.0')
+
+
+def test_gpu_without_nvcc_is_named_before_anything_is_installed(tmp_path):
+    # torch is made to see a GPU (sitecustomize), CUDA_HOME names no toolkit:
+    # mmcv's build would compile CUDA ops and need nvcc
+    fake = tmp_path / 'fake_gpu'
+    fake.mkdir()
+    (fake / 'sitecustomize.py').write_text(
+        'import torch\ntorch.cuda.is_available = lambda: True\n')
+    result = install(sys.executable,
+                     PYTHONPATH=str(fake),
+                     CUDA_HOME=str(tmp_path / 'no-cuda'))
+    assert_stopped_before_installing(result, 'torch sees a CUDA GPU',
+                                     'needs nvcc', 'CUDA_HOME',
+                                     'CUDA_VISIBLE_DEVICES=')
