@@ -102,12 +102,14 @@ PY
     esac
 }
 CXX_BIN=${CXX:-c++}
-if ! mmcv_installed && ! command -v "$CXX_BIN" >/dev/null 2>&1; then
+MMCV_MISSING=0
+mmcv_installed || MMCV_MISSING=1
+if [ "$MMCV_MISSING" = 1 ] && ! command -v "$CXX_BIN" >/dev/null 2>&1; then
     fail "no C++ compiler ('$CXX_BIN'): mmcv $MMCV_VERSION is built from source; install one (e.g. 'apt-get install g++') or set CXX=/path/to/compiler, and run this again."
 fi
 
 # where torch is there already, the GPU check runs now, before anything is installed
-if ! mmcv_installed && python_ok "import torch"; then
+if [ "$MMCV_MISSING" = 1 ] && python_ok "import torch"; then
     plan_mmcv_build
 fi
 
@@ -160,11 +162,9 @@ step "mmpose_ext (editable, with its mim extension)"
 # would fail there (as for any editable OpenMMLab package). A symlink site-packages/
 # mmpose_ext -> ./mmpose_ext gives mim that folder; imports resolve to the same files.
 "$PYTHON" - "$(pwd -P)/mmpose_ext" <<'PY'
-import importlib.metadata as metadata, os, sys
-# the installed metadata (a .dist-info folder), not an .egg-info left in this tree
-dist = next(d for d in metadata.distributions(name='mmpose_ext')
-            if str(d._path).endswith('.dist-info'))
-link = os.path.join(str(dist.locate_file('')), 'mmpose_ext')
+import os, sys, sysconfig
+# where pip put the editable install's metadata and finder
+link = os.path.join(sysconfig.get_path('purelib'), 'mmpose_ext')
 if os.path.islink(link):
     os.remove(link)
 if os.path.exists(link):
