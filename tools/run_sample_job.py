@@ -4,17 +4,16 @@
 1. trains a small model on the bundled COCO sample (tests/data/coco_mini) with
    MMEngine's runner,
 2. evaluates COCO keypoint AP with MMPose's CocoMetric,
-3. loads the checkpoint it wrote (``weights_only=True``) and runs top-down
-   inference on the bundled demo image with the bundled person boxes,
-4. writes a visualisation and the predictions as JSON,
+3. loads the checkpoint it wrote (``weights_only=True``) into MMPose's
+   ``MMPoseInferencer`` and runs top-down inference on the bundled demo
+   image with the bundled person boxes,
+4. writes the inferencer's visualisation and predictions (MMPose's JSON),
 
 and prints where everything went.
 
     python tools/run_sample_job.py [--config CONFIG] [--work-dir DIR]
 """
 import argparse
-import json
-import os
 import os.path as osp
 
 from mmengine.config import DictAction
@@ -46,13 +45,10 @@ def parse_args():
 
 
 def main():
-    import mmcv
     from mmengine.runner import Runner
-    from mmpose.apis import inference_topdown, init_model
-    from mmpose.registry import VISUALIZERS
-    from mmpose.structures import merge_data_samples
+    from mmpose.apis import MMPoseInferencer
 
-    from mmpose_ext.apis import boxes_from_coco_results
+    from mmpose_ext.apis import use_coco_results_boxes
     from mmpose_ext.utils import ConfigError, check_config, load_config
 
     args = parse_args()
@@ -71,39 +67,19 @@ def main():
     with open(osp.join(cfg.work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
 
-    # 3. reload the checkpoint as a user would, and run inference
-    model = init_model(args.config, checkpoint, device='cpu')
-    boxes = boxes_from_coco_results(args.boxes, args.image, args.box_thr)
-    results = merge_data_samples(inference_topdown(model, args.image, boxes))
-
-    # 4. visualisation and predictions
+    # 3-4. reload the checkpoint as a user would: MMPose's inferencer, with
+    # the bundled person boxes in the place of its detector; MMPose's
+    # visualisation and predictions JSON
     out_dir = osp.join(cfg.work_dir, 'outputs')
-    os.makedirs(out_dir, exist_ok=True)
+    inferencer = MMPoseInferencer(pose2d=args.config, pose2d_weights=checkpoint,
+                                  det_model='whole_image', device='cpu')
+    use_coco_results_boxes(inferencer, args.boxes)
+    (result, ) = inferencer(args.image, bbox_thr=args.box_thr, draw_bbox=True,
+                            vis_out_dir=out_dir, pred_out_dir=out_dir)
     stem = osp.splitext(osp.basename(args.image))[0]
-    vis_file = osp.join(out_dir, f'{stem}_pose.jpg')
-    pred_file = osp.join(out_dir, f'{stem}_pose.json')
-    model.cfg.visualizer.name = 'sample_job_visualizer'
-    visualizer = VISUALIZERS.build(model.cfg.visualizer)
-    visualizer.set_dataset_meta(model.dataset_meta)
-    visualizer.add_datasample(
-        'result',
-        mmcv.imread(args.image, channel_order='rgb'),
-        data_sample=results,
-        draw_gt=False,
-        draw_bbox=True,
-        kpt_thr=0.3,
-        show=False,
-        out_file=vis_file)
-    instances = results.pred_instances
-    with open(pred_file, 'w') as f:
-        json.dump([
-            dict(
-                bbox=box.tolist(),
-                keypoints=kpts.tolist(),
-                keypoint_scores=scores.tolist())
-            for box, kpts, scores in zip(instances.bboxes, instances.keypoints,
-                                         instances.keypoint_scores)
-        ], f, indent=1)
+    vis_file = osp.join(out_dir, osp.basename(args.image))
+    pred_file = osp.join(out_dir, f'{stem}.json')
+    persons = len(result['predictions'][0])
 
     ap = metrics.get('coco/AP')
     print('\n=== sample job done ===')
@@ -115,7 +91,7 @@ def main():
           f'{len(runner.test_dataloader.dataset)} instances)')
     print('all metrics:     ' +
           ', '.join(f'{k}={v:.4f}' for k, v in metrics.items()))
-    print(f'visualisation:   {vis_file} ({len(boxes)} persons)')
+    print(f'visualisation:   {vis_file} ({persons} persons)')
     print(f'predictions:     {pred_file}')
 
 

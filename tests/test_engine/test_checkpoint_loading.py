@@ -148,15 +148,22 @@ def test_bottomup_demos_refuse_hostile_checkpoints(kind, demo,
     from ..conftest import OPENPOSE_TINY_CONFIG, REPO, run_script
     path, message = _hostile_checkpoints(openpose_tiny_run / 'epoch_400.pth',
                                          tmp_path)[kind]
-    script = (osp.join(REPO, 'demo/bottomup_demo.py') if demo == 'ours' else
-              osp.join(osp.dirname(mmpose.__file__),
-                       '.mim/demo/bottomup_demo.py'))
-    result = run_script([
-        script, OPENPOSE_TINY_CONFIG,
-        str(path), '--input',
-        osp.join(REPO, 'demo/resources/000000197388.jpg'), '--output-root',
-        str(tmp_path / 'out')
-    ])
+    image = osp.join(REPO, 'demo/resources/000000197388.jpg')
+    if demo == 'ours':
+        argv = [
+            osp.join(REPO, 'demo/inferencer_demo.py'), image, '--pose2d',
+            OPENPOSE_TINY_CONFIG, '--pose2d-weights',
+            str(path), '--vis-out-dir',
+            str(tmp_path / 'out')
+        ]
+    else:
+        argv = [
+            osp.join(osp.dirname(mmpose.__file__),
+                     '.mim/demo/bottomup_demo.py'), OPENPOSE_TINY_CONFIG,
+            str(path), '--input', image, '--output-root',
+            str(tmp_path / 'out')
+        ]
+    result = run_script(argv)
     assert result.returncode != 0
     assert message in result.stderr and str(path) in result.stderr
     assert not (tmp_path / 'code_ran').exists()

@@ -12,6 +12,9 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+# keypoint maps without a background channel, and PAF arrows where the
+# samples have them (browse_dataset, test.py --show-dir, --draw-heatmap)
+visualizer = dict(type='PartAffinityFieldVisualizer')
 
 # codec settings: MMPose's AE targets at 64x64 plus the 4x targets (sigma * 4)
 upscale_factor = 4

@@ -15,6 +15,9 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+# keypoint maps without a background channel, and PAF arrows where the
+# samples have them (browse_dataset, test.py --show-dir, --draw-heatmap)
+visualizer = dict(type='PartAffinityFieldVisualizer')
 
 # the base config's head and codec, with EnhanceNet on the detection branch;
 # its decoder already decodes at the input size (restore_heatmap_size=True),

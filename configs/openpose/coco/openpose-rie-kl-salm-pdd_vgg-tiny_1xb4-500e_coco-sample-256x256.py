@@ -2,7 +2,7 @@
 # of Liu et al. on: KL self-supervision (p2h, gamma = 9, delta = gamma + 1),
 # SALM (alpha = 10) and PDD (beta per stage, three stages). Same model,
 # schedule and data as its plain-L2 parent, so the two compare directly
-# (tools/analysis/benchmark_openpose_losses.py).
+# (tools/analysis_tools/benchmark_openpose_losses.py).
 _base_ = ['./openpose-rie_vgg-tiny_1xb4-500e_coco-sample-256x256.py']
 
 gamma = 9.

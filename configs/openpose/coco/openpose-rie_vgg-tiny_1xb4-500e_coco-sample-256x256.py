@@ -9,6 +9,9 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+# keypoint maps without a background channel, and PAF arrows where the
+# samples have them (browse_dataset, test.py --show-dir, --draw-heatmap)
+visualizer = dict(type='PartAffinityFieldVisualizer')
 
 fd = 8
 codec = dict(

@@ -11,6 +11,9 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
+# keypoint maps without a background channel, and PAF arrows where the
+# samples have them (browse_dataset, test.py --show-dir, --draw-heatmap)
+visualizer = dict(type='PartAffinityFieldVisualizer')
 
 # runtime: iteration-based, as the paper counts iterations
 train_cfg = dict(

@@ -408,7 +408,8 @@ class PartAffinityFieldHead(BaseHead):
         Returns:
             list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels
             and ``keypoint_scores`` (P, K); with ``output_heatmaps`` also a
-            list of PixelData with ``heatmaps`` (K + 1, h, w) and ``pafs``.
+            list of PixelData with ``heatmaps`` (K, h, w, no background),
+            ``pafs`` (2L, h, w) and, with RIE, ``offsets`` (2K, h, w).
         """
         if self.decoder is None:
             raise ValueError('PartAffinityFieldHead.predict needs a decoder '
@@ -468,9 +469,12 @@ class PartAffinityFieldHead(BaseHead):
             preds.append(
                 InstanceData(keypoints=keypoints, keypoint_scores=scores))
         if test_cfg.get('output_heatmaps', False):
-            fields = [
-                PixelData(heatmaps=heatmaps[i, :self.num_keypoints],
-                          pafs=pafs[i]) for i in range(heatmaps.shape[0])
-            ]
+            fields = []
+            for i in range(heatmaps.shape[0]):
+                field = PixelData(heatmaps=heatmaps[i, :self.num_keypoints],
+                                  pafs=pafs[i])
+                if offsets is not None:
+                    field.offsets = offsets[i]
+                fields.append(field)
             return preds, fields
         return preds

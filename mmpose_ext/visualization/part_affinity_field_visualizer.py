@@ -1,0 +1,233 @@
+# Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+from typing import Optional, Sequence
+
+import cv2
+import numpy as np
+import torch
+from mmengine.structures import PixelData
+from mmpose.registry import VISUALIZERS
+from mmpose.structures import PoseDataSample
+from mmpose.visualization import PoseLocalVisualizer
+
+#: the field maps the visualizer draws, in drawing order
+SCALAR_FIELDS = ('heatmaps', 'limb_attention')
+VECTOR_FIELDS = ('pafs', 'offsets')
+
+
+@VISUALIZERS.register_module()
+class PartAffinityFieldVisualizer(PoseLocalVisualizer):
+    """MMPose's ``PoseLocalVisualizer`` that also draws the maps of
+    bottom-up OpenPose: keypoint heatmaps without the background channel,
+    Part Affinity Fields as arrows coloured by limb, and optionally
+    block-inside (or any per-keypoint) offsets.
+
+    MMPose's visualizer takes the maximum over every heatmap channel, which
+    for a PAF codec includes the background channel (1 − max over keypoints)
+    and washes over the whole image; it never draws a PAF. Here, wherever
+    MMPose draws a heatmap (``tools/misc/browse_dataset.py``,
+    ``tools/test.py --show-dir``, ``MMPoseInferencer(draw_heatmap=True)``,
+    the demos' ``--draw-heatmap``), the panel shows the keypoint maps with
+    the PAF arrows over them. A data sample without PAFs gives keypoint maps
+    only, as MMPose's visualizer does.
+
+    Fields of ``gt_fields`` cover the image they are drawn on (the network
+    input, as ``browse_dataset`` shows it); fields of ``pred_fields`` cover
+    the network input and are mapped back to the original image with the
+    sample's ``input_size``, ``input_center`` and ``input_scale``, as MMPose
+    maps the predicted keypoints.
+
+    Args:
+        name (str): the instance name (MMEngine's ManagerMixin)
+        paf_threshold (float): draw a PAF arrow where the vector's length
+            exceeds this. Defaults to 0.3
+        draw_offsets (bool): also draw ``offsets`` (2K, h, w) as arrows from
+            each cell centre, in heatmap cells. Defaults to False
+        offset_threshold (float): without ``offset_weights`` in the fields,
+            draw keypoint k's offsets where its heatmap exceeds this.
+            Defaults to 0.4 (RIE's threshold of eq. (7))
+        **kwargs: the arguments of ``PoseLocalVisualizer``
+    """
+
+    def __init__(self,
+                 name: str = 'visualizer',
+                 paf_threshold: float = 0.3,
+                 draw_offsets: bool = False,
+                 offset_threshold: float = 0.4,
+                 **kwargs) -> None:
+        super().__init__(name=name, **kwargs)
+        self.paf_threshold = paf_threshold
+        self.draw_offsets = draw_offsets
+        self.offset_threshold = offset_threshold
+        self._pred_fields_to_image = None
+
+    # geometry ----------------------------------------------------------
+    @staticmethod
+    def cells_to_image(map_size: Sequence[int],
+                       image_size: Sequence[int]) -> np.ndarray:
+        """(2, 3) affine from map cells to the pixels of an image the map
+        covers exactly: cell i is centred on pixel (i + 0.5)·s − 0.5.
+
+        Args:
+            map_size: (w, h) of the map
+            image_size: (W, H) of the image
+        """
+        sx, sy = (image_size[0] / map_size[0], image_size[1] / map_size[1])
+        return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5]])
+
+    @classmethod
+    def cells_to_original_image(cls, map_size: Sequence[int],
+                                metainfo: dict) -> np.ndarray:
+        """(2, 3) affine from the cells of a map over the network input to
+        the original image, through MMPose's bottom-up mapping
+        ``x / input_size · input_scale + input_center − input_scale / 2``."""
+        input_size = np.asarray(metainfo['input_size'], dtype=np.float64)
+        to_input = cls.cells_to_image(map_size, input_size)
+        ratio = np.asarray(metainfo['input_scale'], np.float64) / input_size
+        shift = np.asarray(metainfo['input_center'], np.float64) - \
+            0.5 * np.asarray(metainfo['input_scale'], np.float64)
+        return to_input * ratio[:, None] + np.stack(
+            [np.zeros(2), np.zeros(2), shift], axis=1)
+
+    # fields ------------------------------------------------------------
+    def keypoint_maps(self, heatmaps: np.ndarray) -> np.ndarray:
+        """(K, h, w): ``heatmaps`` without a background channel, recognised
+        as one channel more than the dataset's keypoints."""
+        num_keypoints = self.dataset_meta.get('num_keypoints')
+        if num_keypoints and heatmaps.shape[0] == num_keypoints + 1:
+            return heatmaps[:num_keypoints]
+        return heatmaps
+
+    def limb_colours(self, num_limbs: int) -> list:
+        """RGB colour per PAF limb: the dataset meta's link colours when it
+        has one per limb, else its first colours repeated."""
+        colours = self.dataset_meta.get('skeleton_link_colors')
+        if colours is None or len(colours) == 0:
+            colours = [(0, 255, 0)]
+        return [tuple(int(c) for c in colours[i % len(colours)])
+                for i in range(num_limbs)]
+
+    def draw_field_maps(self,
+                        fields: PixelData,
+                        image: np.ndarray,
+                        cells_to_image: Optional[np.ndarray] = None,
+                        keys: Sequence[str] = SCALAR_FIELDS[:1] +
+                        VECTOR_FIELDS) -> Optional[np.ndarray]:
+        """Draw the field maps named in ``keys`` over a copy of ``image``.
+
+        Scalar maps (``heatmaps``, ``limb_attention``: (C, h, w)) are drawn
+        as their maximum over channels, blended as MMPose's
+        ``draw_featmap``; vector maps (``pafs`` (2L, h, w), ``offsets``
+        (2K, h, w)) as arrows one cell long per unit.
+
+        Args:
+            fields (PixelData): maps at one resolution (h, w)
+            image (np.ndarray): (H, W, 3) RGB
+            cells_to_image (np.ndarray, optional): (2, 3) affine from map
+                cells to ``image`` pixels; by default the map covers the
+                image exactly
+            keys (sequence of str): the fields to draw (absent ones are
+                skipped); ``offsets`` only with ``draw_offsets`` unless
+                named alone
+
+        Returns:
+            np.ndarray | None: (H, W, 3) RGB, None if no field was drawn
+        """
+        present = [key for key in keys if key in fields]
+        if 'offsets' in present and not self.draw_offsets and \
+                list(keys) != ['offsets']:
+            present.remove('offsets')
+        if not present:
+            return None
+        maps = {key: self._to_numpy(fields.get(key)) for key in present}
+        h, w = next(iter(maps.values())).shape[-2:]
+        H, W = image.shape[:2]
+        if cells_to_image is None:
+            cells_to_image = self.cells_to_image((w, h), (W, H))
+
+        canvas = image.copy()
+        scalar = [key for key in present if key in SCALAR_FIELDS]
+        if scalar:
+            values = maps[scalar[0]]
+            if scalar[0] == 'heatmaps':
+                values = self.keypoint_maps(values)
+            peak = np.nan_to_num(values).max(axis=0).astype(np.float32)
+            peak = cv2.warpAffine(peak, cells_to_image, (W, H),
+                                  flags=cv2.INTER_LINEAR)
+            canvas = self.draw_featmap(torch.from_numpy(peak)[None], canvas)
+        if 'pafs' in maps:
+            pafs = maps['pafs']
+            vectors = pafs.reshape(-1, 2, h, w)
+            self._draw_arrows(canvas, vectors, cells_to_image,
+                              self.limb_colours(len(vectors)),
+                              self.paf_threshold)
+        if 'offsets' in maps:
+            offsets = maps['offsets'].reshape(-1, 2, h, w)
+            if 'offset_weights' in fields:
+                where = self._to_numpy(fields.offset_weights) > 0
+            elif 'heatmaps' in fields:
+                where = self.keypoint_maps(self._to_numpy(
+                    fields.heatmaps))[:len(offsets)] > self.offset_threshold
+            else:
+                where = np.ones(offsets[:, 0].shape, dtype=bool)
+            self._draw_arrows(canvas, offsets * where[:, None],
+                              cells_to_image, [(255, 255, 255)] *
+                              len(offsets), 1e-3)
+        return canvas
+
+    def _draw_arrows(self, canvas: np.ndarray, vectors: np.ndarray,
+                     cells_to_image: np.ndarray, colours: list,
+                     threshold: float) -> None:
+        """Arrows of ``vectors`` (C, 2, h, w) from each cell centre, in
+        place; a unit vector is one cell long."""
+        linear = cells_to_image[:, :2]
+        thickness = max(1, int(round(self.line_width)))
+        for colour, (vx, vy) in zip(colours, vectors):
+            ys, xs = np.nonzero(np.hypot(vx, vy) > threshold)
+            if len(xs) == 0:
+                continue
+            starts = np.stack([xs, ys, np.ones_like(xs)], 1) @ \
+                cells_to_image.T
+            ends = starts + np.stack([vx[ys, xs], vy[ys, xs]], 1) @ linear.T
+            for start, end in zip(np.round(starts).astype(int),
+                                  np.round(ends).astype(int)):
+                cv2.arrowedLine(canvas, tuple(map(int, start)),
+                                tuple(map(int, end)), colour, thickness,
+                                tipLength=0.3)
+
+    @staticmethod
+    def _to_numpy(values) -> np.ndarray:
+        if isinstance(values, torch.Tensor):
+            values = values.detach().float().cpu().numpy()
+        return np.asarray(values, dtype=np.float32)
+
+    # MMPose's hooks --------------------------------------------------------
+    def _draw_instance_heatmap(self, fields: PixelData,
+                               overlaid_image: Optional[np.ndarray] = None):
+        """Called by ``add_datasample`` for ``gt_fields`` and
+        ``pred_fields``."""
+        cells_to_image = None
+        if self._pred_fields_to_image is not None and \
+                fields is self._pred_fields_to_image[0]:
+            cells_to_image = self._pred_fields_to_image[1]
+        return self.draw_field_maps(fields, overlaid_image, cells_to_image)
+
+    def add_datasample(self, name: str, image: np.ndarray,
+                       data_sample: PoseDataSample, *args, **kwargs):
+        """MMPose's ``add_datasample``; predicted maps are mapped back to the
+        original image first (see the class docstring)."""
+        self._pred_fields_to_image = None
+        metainfo = data_sample.metainfo
+        if 'pred_fields' in data_sample and all(
+                key in metainfo
+                for key in ('input_size', 'input_center', 'input_scale')):
+            fields = data_sample.pred_fields
+            some_map = next(iter(fields.values()), None)
+            if some_map is not None:
+                h, w = some_map.shape[-2:]
+                self._pred_fields_to_image = (
+                    fields, self.cells_to_original_image((w, h), metainfo))
+        try:
+            return super().add_datasample(name, image, data_sample, *args,
+                                          **kwargs)
+        finally:
+            self._pred_fields_to_image = None
