@@ -126,7 +126,7 @@ def test_tiny_config_with_all_losses_learns_the_bundled_sample(
         openpose_tiny_run):
     """RIE, KL, SALM and PDD train together: every term logged and falling,
     AP >= 0.6 on the sample it trains on (the comparison with plain L2 over
-    seeds is in tools/analysis/benchmark_openpose_losses.py)."""
+    seeds is in tools/analysis_tools/benchmark_openpose_losses.py)."""
     records = scalar_records(str(openpose_tiny_run))
     final = final_metrics(str(openpose_tiny_run))
     print(f"tiny OpenPose + RIE + KL/SALM/PDD: AP {final['coco/AP']}")

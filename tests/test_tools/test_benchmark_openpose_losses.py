@@ -1,5 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""tools/analysis/benchmark_openpose_losses.py: the schedule of the learning
+"""tools/analysis_tools/benchmark_openpose_losses.py: the schedule of the learning
 comparison and which runs it trains (the trainings themselves take minutes:
 run the script)."""
 import argparse
@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction
 
 from ..conftest import REPO
 
-TOOL = osp.join(REPO, 'tools/analysis/benchmark_openpose_losses.py')
+TOOL = osp.join(REPO, 'tools/analysis_tools/benchmark_openpose_losses.py')
 
 
 @pytest.fixture(scope='module')

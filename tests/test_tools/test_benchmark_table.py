@@ -1,11 +1,11 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""tools/analysis/benchmark_table.py: the markdown table of every config."""
+"""tools/analysis_tools/benchmark_table.py: the markdown table of every config."""
 import os.path as osp
 import re
 
 from ..conftest import REPO, run_script, run_tool
 
-TOOL = osp.join(REPO, 'tools/analysis/benchmark_table.py')
+TOOL = osp.join(REPO, 'tools/analysis_tools/benchmark_table.py')
 
 
 def table_rows(markdown):

@@ -1,6 +1,7 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""tools/analysis/draw_targets.py: the PNGs of every target field of a
-codec, over the real sample image, and a checkpoint's predicted maps."""
+"""tools/analysis_tools/draw_targets.py: the PNGs of every target field of
+a codec, over the real sample image, and a checkpoint's predicted maps, drawn
+by the PartAffinityFieldVisualizer (no codec-type switch)."""
 import os.path as osp
 
 import cv2
@@ -10,7 +11,7 @@ from mmpose.registry import MODELS
 
 from ..conftest import CAL_TINY_CONFIG, REPO, run_script
 
-TOOL = osp.join(REPO, 'tools/analysis/draw_targets.py')
+TOOL = osp.join(REPO, 'tools/analysis_tools/draw_targets.py')
 OPENPOSE_ALL_LOSSES = osp.join(
     REPO, 'configs/openpose/coco/'
     'openpose-rie-kl-salm-pdd_vgg-tiny_1xb4-500e_coco-sample-256x256.py')
@@ -29,7 +30,7 @@ def test_paf_targets_of_a_real_image(tmp_path):
          str(tmp_path)])
     assert result.returncode == 0, result.stderr[-3000:]
     names = ('input.png', 'heatmaps.png', 'pafs.png', 'limb_attention.png',
-             'block_offsets.png')
+             'offsets.png')
     _pngs(tmp_path, names, (256, 256))
     assert '5 PNG files' in result.stdout
     # the drawings differ from the bare input where the targets are
@@ -51,11 +52,13 @@ def test_cal_targets_predictions_and_mixture_mask(tmp_path):
         str(tmp_path / 'out')
     ])
     assert result.returncode == 0, result.stderr[-3000:]
-    _pngs(tmp_path / 'out', ('input.png', 'heatmaps.png', 'cal_offsets.png',
-                             'pred_heatmaps.png', 'cal_mixture_mask.png'),
-          (128, 96))
+    _pngs(tmp_path / 'out', ('input.png', 'heatmaps.png', 'offsets.png',
+                             'pred_heatmaps.png', 'pred_offsets.png',
+                             'mixture_mask.png'), (128, 96))
+    assert '6 PNG files' in result.stdout
     missing = run_script([
         TOOL, CAL_TINY_CONFIG, '--checkpoint',
         str(tmp_path / 'none.pth')
     ])
-    assert missing.returncode != 0 and 'no checkpoint at' in missing.stderr
+    assert missing.returncode != 0
+    assert 'none.pth: no such file' in missing.stderr

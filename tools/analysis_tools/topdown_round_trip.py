@@ -19,8 +19,6 @@ Defaults to the bundled COCO sample (tests/data/coco_mini).
 import argparse
 import os.path as osp
 
-import numpy as np
-
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # [w, h] input sizes of the CAL configs and CAL's sigma there (heatmap px)
 SIZES = {(48, 64): 0.5, (96, 128): 1.0, (192, 256): 2.0, (288, 384): 3.0}

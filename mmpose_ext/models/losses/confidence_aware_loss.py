@@ -46,7 +46,7 @@ def mixed_gaussian_masks(displacements: Tensor, keypoints: Tensor,
     y), and min-max normalised over that window. Centring the density on the
     nearest grid point instead gives a joint on a half pixel weights 0.04 and
     1.0 at its two equally likely argmax pixels where the density gives equal
-    weights (``tools/analysis/benchmark_cal_gmm.py`` prints both).
+    weights (``tools/analysis_tools/benchmark_cal_gmm.py`` prints both).
 
     Args:
         displacements (Tensor): (P, 2) displacements; rows that are not

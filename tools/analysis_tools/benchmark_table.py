@@ -11,7 +11,7 @@ the same (they differ only in losses, codecs or schedules) are measured once
 and share the numbers; UDP and DARK change MMPose's codec, not HRNet-W32, so
 they share HRNet-W32's numbers too.
 
-    python tools/analysis/benchmark_table.py [--output docs/benchmark.md]
+    python tools/analysis_tools/benchmark_table.py [--output docs/benchmark.md]
         [--configs 'configs/cal/**/*.py' ...] [--batch-sizes 1 32]
         [--repeats 3] [--no-baselines]
 
@@ -28,6 +28,7 @@ import os.path as osp
 import platform
 import sys
 import time
+from functools import partial
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MMPOSE_TOPDOWN = 'body_2d_keypoint/topdown_heatmap'
@@ -128,33 +129,52 @@ def dataset_name(cfg):
         else 'COCO'
 
 
-def main_result(model):
+def main_result(model, authors=None):
     """'AP 0.584 (COCO val2017, reported by Wang et al.)': the first result
-    of a metafile model, its main metric, where it comes from."""
-    for result in model.get('Results') or []:
-        metrics = result['Metrics']
+    of a model-index ``Model``, its main metric, where it comes from
+    (``Metadata``: ``Reported In`` for a paper's number, ``Measured`` for a
+    pipeline checkpoint; neither: MMPose's model zoo).
+
+    Args:
+        model (modelindex Model): a metafile model
+        authors (str, optional): the authors of its collection's paper
+    """
+    for result in model.results:
+        metrics = result.metrics
         metric = next((m for m in ('AP', 'PCKh', 'Mean') if m in metrics),
                       next(iter(metrics)))
-        source = result.get('Source', '')
-        if source.startswith('reported'):
-            origin = source.split(' (')[0]
-        elif source.startswith('measured'):
+        metadata = model.metadata.data if model.metadata else {}
+        if 'Reported In' in metadata:
+            origin = 'reported by ' + (authors or 'the paper')
+        elif 'Measured' in metadata:
             origin = 'measured here'
         else:
             origin = 'MMPose model zoo'
-        dataset = result['Dataset'].split(' (')[0]
+        dataset = result.dataset.split(' (')[0]
         label = 'PCKh' if metric == 'Mean' else metric
         return f'{label} {metrics[metric]} ({dataset}, {origin})'
     return '-'
 
 
+def first_author(paper):
+    """'Wang et al.' from a collection's Paper (``Authors``: 'A B, C D')."""
+    names = [n.strip() for n in paper.get('Authors', '').split(',')]
+    if not names[0]:
+        return None
+    surname = names[0].split()[-1]
+    return surname if len(names) == 1 else f'{surname} et al.'
+
+
 def our_entries(patterns):
     from mmengine.config import Config
 
-    from mmpose_ext.utils.model_index import load_model_index
-    _, models = load_model_index(osp.join(REPO, 'model-index.yml'))
-    results = {m['Config']: main_result(m) for m in models}
-    collections = {m['Config']: m['In Collection'] for m in models}
+    from modelindex.load_model_index import load
+    index = load(osp.join(REPO, 'model-index.yml'))
+    authors = {c.name: first_author(c.paper) for c in index.collections}
+    models = [*index.models, *load(osp.join(REPO, 'sample-index.yml')).models]
+    results = {m.config: main_result(m, authors.get(m.in_collection))
+               for m in models}
+    collections = {m.config: m.in_collection for m in models}
     configs = sorted({
         osp.relpath(path, REPO)
         for pattern in patterns
@@ -178,7 +198,7 @@ def our_entries(patterns):
 def baseline_entries(entries):
     from mmengine.config import Config
 
-    from mmpose_ext.utils.model_index import load_metafile
+    from modelindex.load_model_index import load
     root = osp.join(mmpose_config_dir(), MMPOSE_TOPDOWN)
     groups = sorted({(e.dataset, e.input_size)
                      for e in entries if not e.bottom_up})
@@ -197,9 +217,8 @@ def baseline_entries(entries):
             cfg = Config.fromfile(config)
             reported = '-'
             if shipped:
-                _, models = load_metafile(osp.join(root, folder, metafile))
-                for model in models:
-                    if osp.basename(model['Config']) == osp.basename(config):
+                for model in load(osp.join(root, folder, metafile)).models:
+                    if osp.basename(model.config) == osp.basename(config):
                         reported = main_result(model)
             else:
                 reported = f'- (MMPose ships no {h}x{w} checkpoint)'
@@ -210,61 +229,22 @@ def baseline_entries(entries):
     return baselines
 
 
-def tensor_outputs(model):
-    """A module whose forward returns the network's output tensors as one
-    flat tuple (what the complexity analysis can trace)."""
-    import torch
-
-    class TensorOutputs(torch.nn.Module):
-
-        def __init__(self):
-            super().__init__()
-            self.model = model
-
-        def forward(self, inputs):
-            flat = []
-
-            def collect(node):
-                if isinstance(node, torch.Tensor):
-                    flat.append(node)
-                elif isinstance(node, (list, tuple)):
-                    for item in node:
-                        collect(item)
-                elif isinstance(node, dict):
-                    for item in node.values():
-                        collect(item)
-
-            collect(self.model._forward(inputs))
-            return tuple(flat)
-
-    return TensorOutputs()
-
-
 def measure(entry, batch_sizes, repeats):
-    """{'flops', batch: seconds} of one network."""
+    """{'flops', batch: seconds} of one network (best of the runs; one run
+    fewer above batch 1)."""
     import torch
-    from mmengine.analysis import get_model_complexity_info
+    from mmpose_ext.utils import complexity, time_calls
     model = build_model(entry.model_cfg).eval()
     w, h = entry.input_size
-    numbers = {}
+    _, flops = complexity(model, (torch.randn(1, 3, h, w), ))
+    numbers = {'flops': flops}
     with torch.no_grad():
-        result = get_model_complexity_info(
-            tensor_outputs(model),
-            inputs=(torch.randn(1, 3, h, w), ),
-            show_table=False,
-            show_arch=False)
-        numbers['flops'] = result['flops']
         for i, batch in enumerate(batch_sizes):
             x = torch.randn(batch, 3, h, w)
             runs = repeats if batch == 1 else max(1, repeats - 1)
-            if i == 0:
-                model._forward(x)  # warm-up
-            best = float('inf')
-            for _ in range(runs):
-                start = time.perf_counter()
-                model._forward(x)
-                best = min(best, time.perf_counter() - start)
-            numbers[batch] = best
+            times = time_calls({'forward': partial(model._forward, x)},
+                               runs, warmup=int(i == 0))
+            numbers[batch] = float(times['forward'].min())
     return numbers
 
 
@@ -280,7 +260,7 @@ def markdown(entries, numbers, batch_sizes, repeats, elapsed, output_dir):
     lines = [
         '# Benchmark table',
         '',
-        'Generated by `python tools/analysis/benchmark_table.py` '
+        'Generated by `python tools/analysis_tools/benchmark_table.py` '
         f'({len(entries)} rows, {len({e.key for e in entries})} distinct '
         f'networks, {elapsed / 60:.0f} min).',
         '',
@@ -298,7 +278,7 @@ def markdown(entries, numbers, batch_sizes, repeats, elapsed, output_dir):
         'random input; the network '
         'only: no flip test, no decoding, no grouping.',
         '- **reported**: the accuracy the paper reports for the config '
-        '(Source in the metafile; not reproduced here), MMPose\'s model zoo '
+        '(Reported In in the metafile; not reproduced here), MMPose\'s model zoo '
         'for its baselines, or what was measured here for the tiny configs '
         'trained on the bundled sample (their own training images: a '
         'pipeline check, not accuracy).',

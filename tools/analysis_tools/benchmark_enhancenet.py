@@ -13,19 +13,18 @@
    alone and its multiply-accumulate rate against the CPU's dense-layer
    peak: the overhead no implementation of these layers can go below.
 
-    python tools/analysis/benchmark_enhancenet.py [--repeats 11]
+    python tools/analysis_tools/benchmark_enhancenet.py [--repeats 11]
         [--no-latency] [--dtype float32|bfloat16]
 """
 import argparse
-import time
+from functools import partial
 
 import numpy as np
 import torch
-from mmengine.analysis import get_model_complexity_info
 from mmpose.registry import MODELS
 from mmpose.utils import register_all_modules
 
-import mmpose_ext  # noqa: F401
+from mmpose_ext.utils import complexity, time_calls
 
 # (label, head kwargs, paper #params (M), paper GFLOPs)
 TABLE5 = [
@@ -64,18 +63,11 @@ def table5():
                  base_head=dict(type='HeatmapHead', in_channels=2048,
                                 out_channels=17), **kwargs))
         x = torch.randn(1, head.enhancer.layers[0].in_channels, 64, 48)
-        result = get_model_complexity_info(
-            head.enhancer, inputs=(x, ), show_table=False, show_arch=False)
-        params, flops = result['params'] / 1e6, result['flops'] / 1e9
+        params, flops = complexity(head.enhancer, (x, ))
+        params, flops = params / 1e6, flops / 1e9
         print(f'| {label} | {params:.3f} ({100 * (params / paper_params - 1):+.1f}%)'
               f' | {flops:.2f} ({100 * (flops / paper_flops - 1):+.1f}%) | '
               f'{paper_params} / {paper_flops} |')
-
-
-def timed(fn, *args):
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
 
 
 def conv_peak(repeats, autocast):
@@ -88,8 +80,7 @@ def conv_peak(repeats, autocast):
     x = torch.randn(1, 256, 64, 48).contiguous(
         memory_format=torch.channels_last)
     with torch.no_grad(), autocast:
-        conv(x)  # warm-up
-        best = min(timed(conv, x) for _ in range(repeats))
+        best = time_calls({'conv': partial(conv, x)}, repeats)['conv'].min()
     return 64 * 48 * 256 * 256 * 9 / best / 1e9
 
 
@@ -107,9 +98,8 @@ def latency(repeats, dtype):
               for name, cfg in (('HRNet-W32', base),
                                 ('HRNet-W32 + EnhanceNet', enhanced))}
     enhancer = models['HRNet-W32 + EnhanceNet'].head.enhancer
-    enhancer_macs = get_model_complexity_info(
-        enhancer, inputs=(torch.randn(1, 32 + 17, 64, 48), ),
-        show_table=False, show_arch=False)['flops']
+    _, enhancer_macs = complexity(enhancer,
+                                  (torch.randn(1, 32 + 17, 64, 48), ))
     autocast = torch.autocast('cpu', dtype=torch.bfloat16,
                               enabled=dtype == 'bfloat16')
     peak = conv_peak(repeats, autocast)
@@ -121,15 +111,11 @@ def latency(repeats, dtype):
     for batch in (1, 32):
         x = torch.randn(batch, 3, 256, 192)
         f_and_m = torch.randn(batch, 32 + 17, 64, 48)
-        times = {name: [] for name in (*models, 'enhancement alone')}
+        calls = {name: partial(model._forward, x)
+                 for name, model in models.items()}
+        calls['enhancement alone'] = partial(enhancer, f_and_m)
         with torch.no_grad(), autocast:
-            for model in models.values():  # warm-up
-                model._forward(x)
-            enhancer(f_and_m)
-            for _ in range(repeats):  # alternate, so drift hits all alike
-                for name, model in models.items():
-                    times[name].append(timed(model._forward, x))
-                times['enhancement alone'].append(timed(enhancer, f_and_m))
+            times = time_calls(calls, repeats)
         median = {k: float(np.median(v)) for k, v in times.items()}
         best = {k: min(v) for k, v in times.items()}
         base_name, ours = 'HRNet-W32', 'HRNet-W32 + EnhanceNet'

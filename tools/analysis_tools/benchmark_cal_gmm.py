@@ -10,15 +10,17 @@ Mixed Gaussian Masks cost inside a training step?
    stage-2 mask computation alone (peak displacements, EM, masks) on the same
    predicted heatmaps. The paper reports the GMM at about 12% of training time.
 
-    python tools/analysis/benchmark_cal_gmm.py [--batch-size 32] [--steps 3]
+    python tools/analysis_tools/benchmark_cal_gmm.py [--batch-size 32] [--steps 3]
 """
 import argparse
-import time
+from functools import partial
 
+import numpy as np
 import torch
 
 from mmpose_ext.models.losses import mixed_gaussian_masks, peak_displacements
 from mmpose_ext.models.utils import fit_gaussian_mixture
+from mmpose_ext.utils import time_calls
 
 HRNET_W32 = dict(
     stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
@@ -67,8 +69,6 @@ def recovery():
 def build_model():
     from mmpose.registry import MODELS
     from mmpose.utils import register_all_modules
-
-    import mmpose_ext  # noqa: F401
     register_all_modules()
     codec = dict(type='ConfidenceAwareHeatmap', input_size=(96, 128),
                  heatmap_size=(24, 32), sigma=1, radius=4)
@@ -115,14 +115,14 @@ def cost(batch_size, steps):
         optimizer.step()
 
     loss = model.head.loss_module
-    results = {}
-    for stage in (1, 2):
+
+    def step_at(stage):
         loss.set_stage(stage)
-        step()  # warm-up
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        results[stage] = (time.perf_counter() - start) / steps
+        step()
+
+    times = time_calls({stage: partial(step_at, stage) for stage in (1, 2)},
+                       repeats=steps)
+    results = {stage: float(np.mean(t)) for stage, t in times.items()}
 
     with torch.no_grad():
         heatmaps, _ = model.head.forward(model.backbone(inputs))
@@ -131,15 +131,17 @@ def cost(batch_size, steps):
           f'mean of {steps} steps:')
     print(f'  stage 1 (w = G):   {results[1]:.3f} s')
     print(f'  stage 2 (w = MGM): {results[2]:.3f} s')
-    repeats = 20
-    for components in (1, 2):
-        start = time.perf_counter()
-        for _ in range(repeats):
-            masks = mixed_gaussian_masks(
-                peak_displacements(heatmaps, keypoints).reshape(-1, 2),
-                keypoints, (W, H), radius=4, num_components=components)
-        mask_time = (time.perf_counter() - start) / repeats
-        assert masks is not None
+
+    def masks(components):  # peak displacements, EM, masks
+        return mixed_gaussian_masks(
+            peak_displacements(heatmaps, keypoints).reshape(-1, 2),
+            keypoints, (W, H), radius=4, num_components=components)
+
+    mask_times = time_calls(
+        {components: partial(masks, components) for components in (1, 2)},
+        repeats=20)
+    for components, times in mask_times.items():
+        mask_time = float(np.mean(times))
         print(f'  Mixed Gaussian Masks alone, {components} component(s): '
               f'{1000 * mask_time:.2f} ms = '
               f'{100 * mask_time / results[2]:.2f}% of a stage-2 step '

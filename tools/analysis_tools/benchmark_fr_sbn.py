@@ -11,16 +11,18 @@ MMPose's SimpleBaseline, and peak training memory.
 3. Peak memory (max resident set size of a fresh process) of one training step
    at batch 32, 256×192, FR-SBN-R34 beside SimpleBaseline-R50.
 
-    python tools/analysis/benchmark_fr_sbn.py [--repeats 3] [--skip-latency] [--skip-memory]
+    python tools/analysis_tools/benchmark_fr_sbn.py [--repeats 3] [--skip-latency] [--skip-memory]
 """
 import argparse
 import glob
 import multiprocessing
 import os.path as osp
 import resource
-import time
+from functools import partial
 
 import torch
+
+from mmpose_ext.utils import complexity, time_calls
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 FULL = osp.join(REPO, 'configs/fr_sbn/coco/'
@@ -37,8 +39,6 @@ def build(config):
     from mmengine.config import Config
     from mmpose.registry import MODELS
     from mmpose.utils import register_all_modules
-
-    import mmpose_ext  # noqa: F401
     register_all_modules()
     if config.startswith('mmpose::'):  # a config shipped with MMPose
         import mmpose
@@ -50,18 +50,13 @@ def build(config):
 
 
 def sizes():
-    from mmengine.analysis import get_model_complexity_info
     print('| config | params (M) | GFLOPs | paper params / GFLOPs |')
     print('|---|---|---|---|')
     for path in sorted(glob.glob(osp.join(REPO, 'configs/fr_sbn/coco/*.py'))):
         model, cfg = build(path)
-        model.eval()
-        model.forward = model._forward
         w, h = cfg.codec['input_size']
-        result = get_model_complexity_info(
-            model, inputs=(torch.randn(1, 3, h, w), ), show_table=False,
-            show_arch=False)
-        params, flops = result['params'] / 1e6, result['flops'] / 1e9
+        params, flops = complexity(model, (torch.randn(1, 3, h, w), ))
+        params, flops = params / 1e6, flops / 1e9
         name = osp.basename(path)
         paper = PAPER.get(name)
         paper_text = '-' if paper is None else (
@@ -80,18 +75,11 @@ def latency(repeats):
           f'threads, best of {repeats}; paper, GPU: 3.5 / 2.3 / 4.8 ms):')
     for batch in (1, 32):
         x = torch.randn(batch, 3, 256, 192)
-        cells = []
-        for name, model in models.items():
-            model.eval()
-            with torch.no_grad():
-                model._forward(x)
-                best = float('inf')
-                for _ in range(repeats):
-                    start = time.perf_counter()
-                    model._forward(x)
-                    best = min(best, time.perf_counter() - start)
-            cells.append(f'{name} {1000 * best:.0f} ms')
-        print(f'  batch {batch:>2}: ' + ', '.join(cells))
+        with torch.no_grad():
+            times = time_calls({name: partial(model.eval()._forward, x)
+                                for name, model in models.items()}, repeats)
+        print(f'  batch {batch:>2}: ' + ', '.join(
+            f'{name} {1000 * t.min():.0f} ms' for name, t in times.items()))
 
 
 def _train_step_peak(config, batch, queue):

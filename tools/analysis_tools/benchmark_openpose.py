@@ -12,16 +12,18 @@ grouping and the network cost, and how much the encoding loses.
 3. Params / GFLOPs (MMEngine's complexity analysis, one 368x368 image) of the
    OpenPose baseline and +RIE (paper: RIE adds about 3.5% GFLOPs, 4.4% params).
 
-    python tools/analysis/benchmark_openpose.py [--repeats 50]
+    python tools/analysis_tools/benchmark_openpose.py [--repeats 50]
 """
 import argparse
 import contextlib
 import io
 import os.path as osp
-import time
 import warnings
+from functools import partial
 
 import numpy as np
+
+from mmpose_ext.utils import complexity, time_calls
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
@@ -86,20 +88,14 @@ def timing_table(repeats):
         keypoints = crowd(n, rng)
         encoded = codec.encode(keypoints, np.ones((n, 17)),
                                skeleton_links=links)
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            found, _ = codec.decode(encoded['heatmaps'], encoded['pafs'],
-                                    encoded['offsets'], skeleton_links=links)
-            times.append(time.perf_counter() - start)
+        decode = partial(codec.decode, encoded['heatmaps'], encoded['pafs'],
+                         encoded['offsets'], skeleton_links=links)
+        times = time_calls({'decode': decode}, repeats)['decode']
         ms = 1000 * float(np.median(times))
-        print(f'| {n} | {ms:.2f} | {ms / n:.2f} | {len(found)} |')
-    keypoints = crowd(5, rng)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        codec.encode(keypoints, np.ones((5, 17)), skeleton_links=links)
-        times.append(time.perf_counter() - start)
+        print(f'| {n} | {ms:.2f} | {ms / n:.2f} | {len(decode()[0])} |')
+    encode = partial(codec.encode, crowd(5, rng), np.ones((5, 17)),
+                     skeleton_links=links)
+    times = time_calls({'encode': encode}, repeats)['encode']
     print(f'\nTarget encoding at 368x368 (46x46 maps, heatmaps + PAFs + '
           f'offsets), 5 persons: {1000 * float(np.median(times)):.2f} ms per '
           'sample (median)')
@@ -107,12 +103,9 @@ def timing_table(repeats):
 
 def size_table():
     import torch
-    from mmengine.analysis import get_model_complexity_info
     from mmengine.config import Config
     from mmpose.registry import MODELS
     from mmpose.utils import register_all_modules
-
-    import mmpose_ext  # noqa: F401
     register_all_modules()
     print('\nSize at 368x368 (one image; backbone + head, all six stages):\n')
     print('| config | params (M) | GFLOPs |')
@@ -121,14 +114,9 @@ def size_table():
     for name in (BASELINE, RIE):
         cfg = Config.fromfile(CONFIGS + name)
         cfg.model.backbone.init_cfg = None
-        model = MODELS.build(cfg.model).eval()
-        model.forward = lambda x, m=model: [
-            t for stage in m._forward(x) for t in stage if t is not None
-        ]
-        result = get_model_complexity_info(
-            model, inputs=(torch.randn(1, 3, 368, 368), ), show_table=False,
-            show_arch=False)
-        sizes.append((result['params'] / 1e6, result['flops'] / 1e9))
+        params, flops = complexity(MODELS.build(cfg.model),
+                                   (torch.randn(1, 3, 368, 368), ))
+        sizes.append((params / 1e6, flops / 1e9))
         print(f'| {name} | {sizes[-1][0]:.2f} | {sizes[-1][1]:.2f} |')
     print(f'\nRIE adds {100 * (sizes[1][0] / sizes[0][0] - 1):.1f}% params and '
           f'{100 * (sizes[1][1] / sizes[0][1] - 1):.1f}% GFLOPs '

@@ -19,7 +19,7 @@ what it brings, measured on this machine.
    already finished there: an interrupted comparison goes on, and more seeds
    add to the earlier ones.
 
-    python tools/analysis/benchmark_openpose_losses.py [--batch-size 2]
+    python tools/analysis_tools/benchmark_openpose_losses.py [--batch-size 2]
         [--repeats 5] [--train [--seeds 0 1 2] [--epochs 500] [--root DIR]
         | --work-dirs PLAIN ALL]
         [--skip-timing]
@@ -29,9 +29,11 @@ import os.path as osp
 import subprocess
 import sys
 import tempfile
-import time
+from functools import partial
 
 import numpy as np
+
+from mmpose_ext.utils import complexity, time_calls
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(REPO, 'configs/openpose/coco/')
@@ -76,20 +78,13 @@ def step_time(batch_size, repeats):
 
     def step(key):
         batch = batches[key]
-        start = time.perf_counter()
         losses = models[key].loss(batch['inputs'], batch['data_samples'])
         sum(losses.values()).backward()
         optims[key].step()
         optims[key].zero_grad()
-        return time.perf_counter() - start
 
-    times = dict(plain=[], all=[])
-    for key in times:  # warm-up
-        step(key)
-    for _ in range(repeats):  # alternate, so drift hits both alike
-        for key in times:
-            times[key].append(step(key))
-    best = {k: min(v) for k, v in times.items()}
+    times = time_calls({key: partial(step, key) for key in models}, repeats)
+    best = {k: v.min() for k, v in times.items()}
     print(f'Training step, COCO OpenPose at 368x368, batch {batch_size}, '
           f'{torch.get_num_threads()} CPU threads, best of {repeats}:')
     print(f'  plain L2: {best["plain"]:.2f} s; KL + SALM + PDD: '
@@ -114,21 +109,14 @@ def inference_params(model, inputs):
 
 def inference_table(repeats):
     import torch
-    from mmengine.analysis import get_model_complexity_info
     x = torch.randn(1, 3, 368, 368)
     models = {}
     for label, name in (('plain L2', PLAIN), ('KL + SALM + PDD', ALL_LOSSES)):
         _, models[label] = build(name)
         models[label].eval()
-    times = {label: [] for label in models}
     with torch.no_grad():
-        for model in models.values():  # warm-up
-            model._forward(x)
-        for _ in range(repeats):  # alternate, so drift hits both alike
-            for label, model in models.items():
-                start = time.perf_counter()
-                model._forward(x)
-                times[label].append(time.perf_counter() - start)
+        times = time_calls({label: partial(model._forward, x)
+                            for label, model in models.items()}, repeats)
     print('\nInference at 368x368, one image (tensor-mode forward):\n')
     print('| model | latency (ms, best of %d) | params used (M) | '
           'GFLOPs | all params (M) |' % repeats)
@@ -136,15 +124,11 @@ def inference_table(repeats):
     rows = {}
     for label, model in models.items():
         used = inference_params(model, x)
-        model.forward = lambda t, m=model: [
-            o for stage in m._forward(t) for o in stage if o is not None
-        ]
-        result = get_model_complexity_info(
-            model, inputs=(x, ), show_table=False, show_arch=False)
+        _, flops = complexity(model, (x, ))
         total = sum(p.numel() for p in model.parameters())
-        rows[label] = (used, result['flops'])
-        print(f'| {label} | {1000 * min(times[label]):.0f} | '
-              f'{used / 1e6:.3f} | {result["flops"] / 1e9:.2f} | '
+        rows[label] = (used, flops)
+        print(f'| {label} | {1000 * times[label].min():.0f} | '
+              f'{used / 1e6:.3f} | {flops / 1e9:.2f} | '
               f'{total / 1e6:.3f} |')
     same = len(set(rows.values())) == 1
     print(f'\nInference params and GFLOPs identical: {same} (the translation '
@@ -266,8 +250,6 @@ def main():
     args = parser.parse_args()
     from mmengine.logging import MMLogger
     from mmpose.utils import register_all_modules
-
-    import mmpose_ext  # noqa: F401
     register_all_modules()
     MMLogger.get_current_instance().setLevel('ERROR')
     if not args.skip_timing:

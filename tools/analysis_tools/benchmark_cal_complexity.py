@@ -5,17 +5,16 @@ Counted with MMEngine's complexity analysis on ``model._forward`` (backbone +
 head, one image), as MMPose's ``tools/analysis_tools/get_flops.py`` does. The
 plain HRNet with MMPose's HeatmapHead is printed for reference.
 
-    python tools/analysis/benchmark_cal_complexity.py
+    python tools/analysis_tools/benchmark_cal_complexity.py
 """
 import os.path as osp
 
 import torch
-from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
 from mmpose.registry import MODELS
 from mmpose.utils import register_all_modules
 
-import mmpose_ext  # noqa: F401
+from mmpose_ext.utils import complexity
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(REPO, 'configs/cal/coco/td-cal_hrnet-{width}_8xb64-250e_'
@@ -29,17 +28,13 @@ PAPER = {
 HRNET_PAPER = {('w32', '128x96'): (28.5, 1.8), ('w48', '128x96'): (63.6, 3.7)}
 
 
-def complexity(model_cfg, input_size, pad_to_32=False):
-    model = MODELS.build(model_cfg)
-    model.eval()
-    model.forward = model._forward
+def params_and_gflops(model_cfg, input_size, pad_to_32=False):
     w, h = input_size
     if pad_to_32:  # MMPose's HRNet needs sides divisible by 32
         w, h = -(-w // 32) * 32, -(-h // 32) * 32
-    result = get_model_complexity_info(
-        model, inputs=(torch.randn(1, 3, h, w), ), show_table=False,
-        show_arch=False)
-    return result['params'] / 1e6, result['flops'] / 1e9
+    params, flops = complexity(MODELS.build(model_cfg),
+                               (torch.randn(1, 3, h, w), ))
+    return params / 1e6, flops / 1e9
 
 
 def plain_hrnet(model_cfg):
@@ -61,8 +56,9 @@ def main():
             path = CONFIG.format(width=width, size=size)
             cfg = Config.fromfile(path)
             cfg.model.backbone.init_cfg = None
-            params, flops = complexity(cfg.model, cfg.codec['input_size'])
-            base_params, base_flops = complexity(
+            params, flops = params_and_gflops(cfg.model,
+                                              cfg.codec['input_size'])
+            base_params, base_flops = params_and_gflops(
                 plain_hrnet(cfg.model), cfg.codec['input_size'],
                 pad_to_32=True)
             paper = PAPER.get((width, size))

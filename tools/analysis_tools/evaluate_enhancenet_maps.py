@@ -7,7 +7,7 @@ low-resolution maps with the config's ``codec``, the enhanced maps with the
 head's decoder), maps both to image pixels and prints the mean distance to the
 labelled ground truth, without and with flip test.
 
-    python tools/analysis/evaluate_enhancenet_maps.py CONFIG CHECKPOINT
+    python tools/analysis_tools/evaluate_enhancenet_maps.py CONFIG CHECKPOINT
 """
 import argparse
 
