@@ -8,8 +8,8 @@ because mmcv is built from source for most torch versions. ``pip install -e .``
 in an environment with the stack installed therefore builds nothing. The tested
 stack and how each piece must be installed is ``tools/install.sh``.
 
-The mim extension (``add_mim_extension``) puts ``configs``, ``tools``, ``demo``
-and ``model-index.yml`` under ``mmpose_ext/.mim`` (symlinks for an editable
+The mim extension (``add_mim_extension``) puts ``configs``, ``tools``, ``demo``,
+``model-index.yml`` and ``sample-index.yml`` under ``mmpose_ext/.mim`` (symlinks for an editable
 install, copies for a wheel), where ``mim search/train/test mmpose_ext`` looks.
 """
 import os
@@ -20,7 +20,7 @@ import sys
 
 from setuptools import find_packages, setup
 
-MIM_FILES = ('configs', 'tools', 'demo', 'model-index.yml')
+MIM_FILES = ('configs', 'tools', 'demo', 'model-index.yml', 'sample-index.yml')
 
 
 def read_version():
@@ -38,7 +38,7 @@ def parse_requirements(path):
 
 
 def add_mim_extension():
-    """Put what mim needs (configs, tools, demo, model-index.yml) into
+    """Put what mim needs (configs, tools, demo, the two indexes) into
     ``mmpose_ext/.mim``: symlinks for an editable install (``pip install -e
     .``, setuptools' ``editable_wheel`` or the older ``develop``), copies for
     a wheel or a source distribution, nothing for other commands."""

@@ -28,7 +28,8 @@ def test_mim_search_lists_every_model_of_the_index():
 def test_mim_extension_points_at_this_tree():
     import mmpose_ext
     mim_dir = osp.join(osp.dirname(mmpose_ext.__file__), '.mim')
-    for name in ('configs', 'tools', 'demo', 'model-index.yml'):
+    for name in ('configs', 'tools', 'demo', 'model-index.yml',
+                 'sample-index.yml'):
         assert osp.samefile(
             osp.join(mim_dir, name), osp.join(REPO, name)) or osp.isdir(
                 osp.join(mim_dir, name, '')), name

@@ -31,11 +31,41 @@ def test_model_zoo_lists_every_model():
             names += [m['Name'] for m in yaml.safe_load(f)['Models']]
     for name in names:
         assert name in result.stdout
+    assert 'sample' not in result.stdout  # pipeline checkpoints: apart
     assert f'{len(names)} models in 4 collections' in result.stdout
+    # every paper: title, authors, venue; and every result its table
+    assert 'Low-resolution Human Pose Estimation, Chen Wang' in result.stdout
+    assert result.stdout.count('reported, Table') == sum(
+        line.count('  COCO') + line.count('  MPII')
+        for line in result.stdout.splitlines())
+    samples = run_script([osp.join(REPO, 'tools/misc/model_zoo.py'),
+                          '--samples'])
+    assert samples.returncode == 0, samples.stderr
+    with open(osp.join(REPO, 'sample-index.yml')) as f:
+        sample_names = [m['Name'] for m in yaml.safe_load(f)['Models']]
+    assert all('sample' in name and name in samples.stdout
+               for name in sample_names)
+    assert f'{len(sample_names)} pipeline checkpoints' in samples.stdout
+    assert not set(sample_names) & set(names)
     result = run_script([
         osp.join(REPO, 'tools/misc/model_zoo.py'), '--collection', 'nope'
     ])
     assert result.returncode != 0 and 'no collection' in result.stderr
+
+
+def test_every_collection_cites_its_paper():
+    """Title, authors, venue and a BibTeX entry with that title in every
+    metafile, and the same BibTeX in the method's README."""
+    from modelindex.load_model_index import load
+    for collection in load(osp.join(REPO, 'model-index.yml')).collections:
+        paper = collection.paper
+        assert {'Title', 'Authors', 'Venue', 'BibTeX'} <= set(paper), \
+            collection.name
+        assert paper['Title'] in ' '.join(paper['BibTeX'].split())
+        with open(osp.join(REPO, collection.readme)) as f:
+            readme = f.read()
+        assert paper['BibTeX'].strip() in readme, collection.readme
+        assert paper['Venue'] in readme, collection.readme
 
 
 def test_publish_model_keeps_weights_and_names_the_file_by_hash(
