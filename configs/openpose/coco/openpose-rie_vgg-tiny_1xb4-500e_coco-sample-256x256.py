@@ -65,6 +65,10 @@ train_pipeline = [
         distribution='uniform'),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='GenerateTarget', encoder=codec),
+    # loss mask: 0 over crowds and persons without keypoints (OpenPose's
+    # mask_miss), on the heatmap and PAF losses of every stage; a cell is
+    # masked if any invalid pixel touches it
+    dict(type='BottomupHeatmapMask', invalid_cell='any'),
     dict(
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_train_meta_keys}}),

@@ -30,6 +30,7 @@ train_pipeline = [
         distribution='uniform'),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='GenerateTarget', encoder=codec),
+    dict(type='BottomupHeatmapMask', invalid_cell='any'),  # as the base
     dict(
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_train_meta_keys}}),

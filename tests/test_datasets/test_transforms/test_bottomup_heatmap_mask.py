@@ -59,3 +59,64 @@ def test_polygons_and_crowd_rle_are_decoded():
         assert mask[35, 5] == 0
         assert mask.sum() == polygon_only.sum() + 5 * 10
     assert not BottomupHeatmapMask()._segs_to_mask([], (40, 60)).any()
+
+
+def _tiny_config_samples(invalid_cell):
+    """The tiny OpenPose config's train pipeline on the bundled sample, with
+    its random affine pinned to the plain resize (no shift, scale, rotation)
+    and no flip."""
+    from mmengine.config import Config
+
+    from ...conftest import OPENPOSE_RIE_CONFIG
+    cfg = Config.fromfile(OPENPOSE_RIE_CONFIG)
+    pipeline = []
+    for step in cfg.train_dataloader.dataset.pipeline:
+        if step['type'] == 'RandomFlip':
+            continue
+        if step['type'] == 'BottomupRandomAffine':
+            step = dict(step, shift_factor=0., scale_factor=(1., 1.),
+                        rotate_factor=0.)
+        if step['type'] == 'BottomupHeatmapMask':
+            assert step['invalid_cell'] == 'any'  # what the configs use
+            step = dict(step, invalid_cell=invalid_cell)
+        pipeline.append(step)
+    init_default_scope('mmpose')
+    dataset = DATASETS.build(dict(cfg.train_dataloader.dataset,
+                                  pipeline=pipeline))
+    return [dataset[i] for i in range(len(dataset))]
+
+
+def test_the_config_masks_the_unannotated_persons_at_stride_8():
+    """Through the tiny config's pipeline (256x256 input, 32x32 maps): the
+    cell under each of the sample's two unannotated persons is 0 with the
+    configs' 'any' rule; MMPose's majority rule loses the one of image 40083
+    (5.6 input pixels wide, under a cell), which would be taught as
+    background."""
+    import json
+    with open(f'{COCO_MINI}/person_keypoints.json') as f:
+        annotations = json.load(f)['annotations']
+    unannotated = {a['image_id']: a['bbox'] for a in annotations
+                   if a['num_keypoints'] == 0}
+    assert len(unannotated) == 2
+    for rule, expect_masked in (('any', {40083: True, 196141: True}),
+                                ('majority', {40083: False, 196141: True})):
+        for sample in _tiny_config_samples(rule):
+            meta = sample['data_samples'].metainfo
+            mask = sample['data_samples'].gt_fields.heatmap_mask.numpy()
+            assert mask.shape == (1, 32, 32)  # PixelData adds the channel
+            mask = mask[0]
+            if meta['img_id'] not in unannotated:
+                continue
+            x, y, w, h = unannotated[meta['img_id']]
+            # the plain resize: the image's long side to 256, centred
+            img_h, img_w = meta['ori_shape']
+            scale = 256 / max(img_h, img_w)
+            cx, cy = ((np.array([x + w / 2, y + h / 2]) -
+                       np.array([img_w, img_h]) / 2) * scale + 128)
+            cell = (int(cy // 8), int(cx // 8))
+            assert (mask[cell] == 0) == expect_masked[meta['img_id']], rule
+            if rule == 'any':  # the rest of the image trains (the
+                # padding outside it is masked, as MMPose's transform does)
+                rows = slice(int(np.ceil((128 - img_h * scale / 2) / 8)),
+                             int((128 + img_h * scale / 2) // 8))
+                assert mask[rows].mean() > 0.9

@@ -242,6 +242,33 @@ def test_images_without_persons_give_finite_losses():
     assert all(torch.isfinite(v) for v in losses.values())
 
 
+def test_an_all_masked_image_trains_with_zero_map_losses():
+    """An image whose only persons are crowds or unannotated: the loss mask
+    is 0 everywhere; every loss stays finite, the masked heatmap and PAF
+    losses are exactly 0 and the gradients finite (no NaN from the KL
+    normalisation or SALM)."""
+    cfg = Config.fromfile(ALL_LOSSES_CONFIG)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    codec = PartAffinityFields((256, 256), (32, 32), with_block_offsets=True)
+    encoded = codec.encode(np.zeros((0, 17, 2)), np.zeros((0, 17)),
+                           skeleton_links=COCO_META['skeleton_links'])
+    sample = PoseDataSample(
+        metainfo=dict(flip_indices=COCO_META['flip_indices'],
+                      skeleton_links=COCO_META['skeleton_links']))
+    sample.gt_fields = PixelData(
+        heatmap_mask=torch.zeros(1, 32, 32, dtype=torch.bool),
+        **{k: torch.from_numpy(v)
+           for k, v in encoded.items()})
+    losses = model.loss(torch.rand(1, 3, 256, 256), [sample])
+    assert all(torch.isfinite(v) for v in losses.values())
+    assert losses['loss_paf'] == 0 and losses['loss_heatmap'] == 0
+    assert losses['loss_paf_to_heatmap'] == 0
+    sum(losses.values()).backward()
+    assert all(torch.isfinite(p.grad).all() for p in model.parameters()
+               if p.grad is not None)
+
+
 def test_section_three_build_errors():
     pdd = dict(type='ProgressiveDirectionLoss', betas='quadratic-b')
     with pytest.raises(ValueError, match='6 betas .* 3 stages'):

@@ -38,10 +38,10 @@ def test_kl_by_hand_on_a_two_pixel_map():
         0.25 * torch.log(torch.tensor(0.5)).item(), rel=1e-6)
 
 
-def _loss(mode):
+def _loss(mode, **kwargs):
     return MODELS.build(
         dict(type='KLSelfSupervisionLoss', mode=mode, num_keypoints=2,
-             num_limbs=3, hidden_channels=4))
+             num_limbs=3, hidden_channels=4, **kwargs))
 
 
 def _maps(requires_grad=True):
@@ -62,11 +62,24 @@ def test_p2h_terms_and_gradients():
         ((predicted - gt_heatmaps)**2).sum().item() / 2, rel=1e-5)
     assert losses['loss_kl_heatmap'].item() == pytest.approx(
         kl_divergence_of_maps(heatmaps, predicted).item(), rel=1e-5)
-    # F_s is the expected distribution: KL sends no gradient to heatmaps,
-    # but reaches the PAFs through the translation net
+    # by default L_kl teaches both sides: the PAFs through the translation
+    # net and the heatmaps F_s (Table I's gamma = 0 row must still train them)
     losses['loss_kl_heatmap'].backward()
-    assert heatmaps.grad is None
+    assert heatmaps.grad is not None and heatmaps.grad.abs().sum() > 0
     assert pafs.grad is not None and pafs.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('mode', ['p2h', 'h2p'])
+def test_detach_expected_stops_the_gradient_at_the_expected_maps(mode):
+    loss = _loss(mode, detach_expected=True)
+    pafs, heatmaps, gt_pafs, gt_heatmaps = _maps()
+    (kl, ) = [v for k, v in loss(pafs, heatmaps, gt_pafs, gt_heatmaps).items()
+              if k.startswith('loss_kl')]
+    kl.backward()
+    expected, translated = (heatmaps, pafs) if mode == 'p2h' else (pafs,
+                                                                   heatmaps)
+    assert expected.grad is None
+    assert translated.grad.abs().sum() > 0
 
 
 def test_h2p_and_both_variants():
