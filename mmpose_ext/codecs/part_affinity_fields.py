@@ -1,6 +1,7 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from typing import Optional, Sequence, Tuple
 
+import cv2
 import numpy as np
 from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
@@ -28,6 +29,14 @@ class PartAffinityFields(BaseKeypointCodec):
     ``with_block_offsets``, block-inside offsets of eq. (7). Decoding: 3×3
     heatmap peaks, refined by the offsets (eq. (8)), limbs scored along the
     PAFs and matched greedily (eqs. (3)–(5)), limbs assembled into persons.
+
+    Without offsets (the paper's baseline, Fig. 4a) the heatmaps and PAFs are
+    first upsampled bicubically, as CMU OpenPose does, by
+    ``upsample_factor`` (default: fd, i.e. to input resolution), so the
+    peaks are not quantised to cell centres and the two ends of a small
+    person's limb do not fall into one cell (a zero-length limb, which
+    grouping drops). With RIE the peaks are found on the stride-fd maps and
+    refined by the offsets, without upsampling.
 
     Coordinates (settled here; the paper does not say): heatmap cell (i, j)
     is centred on input pixel ((i + 0.5)·fd − 0.5, (j + 0.5)·fd − 0.5), so
@@ -88,9 +97,18 @@ class PartAffinityFields(BaseKeypointCodec):
         min_mean_score (float): minimal score per part. Defaults to 0.2
         max_instances (int): keep at most this many persons, best first.
             Defaults to 30
+        upsample_factor (int, optional): bicubic upsampling of the maps
+            before peak finding. Defaults to fd without block offsets (input
+            resolution), 1 with them
+        person_score (str): what ranks persons (returned as
+            ``instance_scores``): ``'keypoints'``, the mean peak value of
+            its parts, or ``'keypoints_and_limbs'``, the sum of its parts'
+            peak values and its limbs' PAF scores per part, as CMU and
+            Lightweight OpenPose rank persons. Defaults to ``'keypoints'``
     """
 
     auxiliary_encode_keys = {'skeleton_links'}
+    PERSON_SCORES = ('keypoints', 'keypoints_and_limbs')
     field_mapping_table = dict(
         heatmaps='heatmaps',
         pafs='pafs',
@@ -113,7 +131,9 @@ class PartAffinityFields(BaseKeypointCodec):
                  min_limb_sample_ratio: float = 0.8,
                  min_parts: int = 3,
                  min_mean_score: float = 0.2,
-                 max_instances: int = 30) -> None:
+                 max_instances: int = 30,
+                 upsample_factor: Optional[int] = None,
+                 person_score: str = 'keypoints') -> None:
         super().__init__()
         name = self.__class__.__name__
         for key, value in (('sigma', sigma), ('limb_width', limb_width)):
@@ -143,16 +163,46 @@ class PartAffinityFields(BaseKeypointCodec):
         self.min_parts = min_parts
         self.min_mean_score = min_mean_score
         self.max_instances = max_instances
+        if upsample_factor is None:
+            upsample_factor = 1 if with_block_offsets else int(
+                round(self.scale_factor[0]))
+        if int(upsample_factor) != upsample_factor or upsample_factor < 1:
+            raise ValueError(f'{name}: upsample_factor must be an integer '
+                             f'>= 1, got {upsample_factor}')
+        if with_block_offsets and upsample_factor != 1:
+            raise ValueError(f'{name}: with block offsets (RIE) the peaks are '
+                             'refined on the stride-fd maps; upsample_factor '
+                             f'must be 1, got {upsample_factor}')
+        self.upsample_factor = int(upsample_factor)
+        if person_score not in self.PERSON_SCORES:
+            raise ValueError(f'{name}: person_score must be one of '
+                             f'{self.PERSON_SCORES}, got {person_score!r}')
+        self.person_score = person_score
 
     # coordinate maps -----------------------------------------------------
     def input_to_heatmap(self, keypoints: np.ndarray) -> np.ndarray:
         """Input pixels → heatmap pixels (cell centres at integers)."""
         return (keypoints + 0.5) / self.scale_factor - 0.5
 
-    def heatmap_to_input(self, keypoints: np.ndarray) -> np.ndarray:
-        """Heatmap pixels → input pixels; inverse of
-        :meth:`input_to_heatmap`."""
-        return (keypoints + 0.5) * self.scale_factor - 0.5
+    def heatmap_to_input(self, keypoints: np.ndarray,
+                         upsample_factor: int = 1) -> np.ndarray:
+        """Heatmap pixels (of maps upsampled ``upsample_factor`` times, as
+        ``cv2.resize`` aligns pixel centres) → input pixels; inverse of
+        :meth:`input_to_heatmap` for a factor of 1."""
+        return (keypoints + 0.5) * self.scale_factor / upsample_factor - 0.5
+
+    def upsample(self, maps: np.ndarray) -> np.ndarray:
+        """(C, H, W) → (C, H·u, W·u), bicubic (cv2, pixel centres
+        aligned), u = ``upsample_factor``."""
+        u = self.upsample_factor
+        if u == 1 or maps.shape[0] == 0:
+            return maps
+        C, H, W = maps.shape
+        # cv2 takes at most 512 channels at once; (H, W, C) layout
+        return np.ascontiguousarray(cv2.resize(
+            np.ascontiguousarray(maps.transpose(1, 2, 0), dtype=np.float32),
+            (W * u, H * u), interpolation=cv2.INTER_CUBIC).reshape(
+                H * u, W * u, C).transpose(2, 0, 1))
 
     def resolve_skeleton_links(self, skeleton_links=None) -> list:
         """The limbs to use: the fixed ones, else the dataset meta's."""
@@ -235,6 +285,18 @@ class PartAffinityFields(BaseKeypointCodec):
                offsets: Optional[np.ndarray] = None,
                skeleton_links: Optional[Sequence] = None
                ) -> Tuple[np.ndarray, np.ndarray]:
+        """Group one image's maps into persons: the keypoints and keypoint
+        scores of :meth:`decode_instances`."""
+        keypoints, scores, _ = self.decode_instances(heatmaps, pafs, offsets,
+                                                     skeleton_links)
+        return keypoints, scores
+
+    def decode_instances(self,
+                         heatmaps: np.ndarray,
+                         pafs: np.ndarray,
+                         offsets: Optional[np.ndarray] = None,
+                         skeleton_links: Optional[Sequence] = None
+                         ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Group one image's maps into persons.
 
         Args:
@@ -250,6 +312,8 @@ class PartAffinityFields(BaseKeypointCodec):
             - keypoints (np.ndarray): (P, K, 2) in input pixels; missing
               parts are 0 with score 0
             - keypoint_scores (np.ndarray): (P, K) heatmap peak values
+            - instance_scores (np.ndarray): (P,) by ``person_score``; the
+              persons are in descending order of it
         """
         links = self.resolve_skeleton_links(skeleton_links)
         L = len(links)
@@ -262,11 +326,14 @@ class PartAffinityFields(BaseKeypointCodec):
             raise ValueError(
                 f'{self.__class__.__name__}.decode: {offsets.shape[0]} offset '
                 f'channels for {K} keypoints (expected {2 * K})')
-        peaks = find_heatmap_peaks(heatmaps[:K], self.peak_threshold)
+        u = self.upsample_factor
+        peaks = find_heatmap_peaks(self.upsample(heatmaps[:K]),
+                                   self.peak_threshold)
+        pafs = self.upsample(pafs)
         coords = []
         for k, peak in enumerate(peaks):
             xy = peak[:, :2]
-            if self.with_block_offsets and offsets is not None:
+            if self.with_block_offsets and offsets is not None and u == 1:
                 xy = refine_peaks_with_block_offsets(
                     xy, offsets[2 * k:2 * k + 2])
             coords.append(xy.astype(np.float64))
@@ -282,17 +349,23 @@ class PartAffinityFields(BaseKeypointCodec):
                 self.num_limb_samples, self.limb_sample_threshold,
                 self.min_limb_sample_ratio)
             connections.append(match_limb_candidates(scores, keep))
-        parts = assemble_persons(K, links, connections,
-                                 [peak[:, 2] for peak in peaks],
-                                 self.min_parts, self.min_mean_score)
+        parts, totals = assemble_persons(K, links, connections,
+                                         [peak[:, 2] for peak in peaks],
+                                         self.min_parts, self.min_mean_score,
+                                         return_scores=True)
         P = len(parts)
         keypoints = np.zeros((P, K, 2), dtype=np.float32)
         scores = np.zeros((P, K), dtype=np.float32)
         for k in range(K):
             found = parts[:, k] >= 0
             idx = parts[found, k]
-            keypoints[found, k] = self.heatmap_to_input(coords[k][idx])
+            keypoints[found, k] = self.heatmap_to_input(coords[k][idx], u)
             scores[found, k] = peaks[k][idx, 2]
-        order = np.argsort(-scores.sum(axis=1), kind='stable')
+        if self.person_score == 'keypoints':
+            instance_scores = scores.mean(axis=1) if K else np.zeros(P)
+        else:
+            instance_scores = totals / np.maximum((parts >= 0).sum(1), 1)
+        order = np.argsort(-instance_scores, kind='stable')
         order = order[:self.max_instances]
-        return keypoints[order], scores[order]
+        return (keypoints[order], scores[order],
+                instance_scores[order].astype(np.float32))

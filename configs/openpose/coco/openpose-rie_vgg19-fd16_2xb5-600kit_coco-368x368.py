@@ -34,3 +34,16 @@ train_pipeline = [
         meta_keys={{_base_.bottomup_train_meta_keys}}),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# the test input padded to a multiple of this config's fd
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(
+        type='BottomupResizeByHeight',
+        input_size=codec['input_size'],
+        size_factor=fd),
+    dict(
+        type='PackPoseInputs',
+        meta_keys={{_base_.bottomup_val_meta_keys}})
+]
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader

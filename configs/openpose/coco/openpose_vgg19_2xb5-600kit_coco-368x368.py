@@ -3,8 +3,8 @@
 # stages (PAFs 2L = 38, heatmaps K + 1 = 18), L0 (summed squared error) on every
 # stage. Training as the paper's section IV: batch 10 on 2 GPUs, SGD lr 2e-5,
 # momentum 0.9, weight decay 5e-4, lr / 3 every 170k of 600k iterations;
-# aug scale 0.5-1.1, rotation +-45 deg, flip 0.5. Test: 368x368, flip and
-# scales 0.5, 1, 1.5, 2 (maps averaged).
+# aug scale 0.5-1.1, rotation +-45 deg, flip 0.5. Test: image height 368
+# (CMU OpenPose's), flip and scales 0.5, 1, 1.5, 2 (maps averaged).
 _base_ = [
     'mmpose::_base_/default_runtime.py',
     '../../_base_/datasets/coco_bottomup.py',
@@ -111,13 +111,14 @@ train_pipeline = [
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_train_meta_keys}}),
 ]
+# CMU OpenPose's test resolution: image height 368 (x s for each scale of
+# the multi-scale test), width by aspect ratio, padded to a multiple of fd
 val_pipeline = [
     dict(type='LoadImage'),
     dict(
-        type='BottomupResize',
+        type='BottomupResizeByHeight',
         input_size=codec['input_size'],
-        size_factor=fd,
-        resize_mode='fit'),
+        size_factor=fd),
     dict(
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_val_meta_keys}})

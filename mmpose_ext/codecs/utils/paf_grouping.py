@@ -134,7 +134,8 @@ def assemble_persons(num_keypoints: int,
                      connections: Sequence[np.ndarray],
                      peak_scores: Sequence[np.ndarray],
                      min_parts: int = 3,
-                     min_mean_score: float = 0.2) -> np.ndarray:
+                     min_mean_score: float = 0.2,
+                     return_scores: bool = False):
     """Assemble matched limbs into persons through shared parts.
 
     Limb types are visited in ``skeleton_links`` order. A connection whose
@@ -155,9 +156,12 @@ def assemble_persons(num_keypoints: int,
         min_parts (int): minimal number of parts of a person
         min_mean_score (float): minimal score per part
 
+        return_scores (bool): also return the persons' scores
+
     Returns:
         np.ndarray: (P, K) peak index per person and keypoint type, −1 where
-        the person has no such part
+        the person has no such part; with ``return_scores`` also (P,) the
+        persons' scores (peak values plus limb scores)
     """
     K = num_keypoints
     parts = np.full((0, K), -1, dtype=np.int64)
@@ -192,4 +196,6 @@ def assemble_persons(num_keypoints: int,
     counts = (parts >= 0).sum(axis=1)
     keep = (counts >= min_parts) & (
         totals >= min_mean_score * np.maximum(counts, 1))
+    if return_scores:
+        return parts[keep], totals[keep]
     return parts[keep]

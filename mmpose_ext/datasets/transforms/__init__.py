@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from .bottomup_heatmap_mask import BottomupHeatmapMask
+from .bottomup_resize_by_height import BottomupResizeByHeight
 
-__all__ = ['BottomupHeatmapMask']
+__all__ = ['BottomupHeatmapMask', 'BottomupResizeByHeight']

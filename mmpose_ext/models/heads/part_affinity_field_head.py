@@ -406,8 +406,9 @@ class PartAffinityFieldHead(BaseHead):
         ``multiscale_test`` (the first scale is the reference).
 
         Returns:
-            list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels
-            and ``keypoint_scores`` (P, K); with ``output_heatmaps`` also a
+            list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels,
+            ``keypoint_scores`` (P, K) and ``bbox_scores`` (P, ) (the
+            decoder's person score, by its ``person_score``); with ``output_heatmaps`` also a
             list of PixelData with ``heatmaps`` (K, h, w, no background),
             ``pafs`` (2L, h, w) and, with RIE, ``offsets`` (2K, h, w).
         """
@@ -462,12 +463,14 @@ class PartAffinityFieldHead(BaseHead):
         offsets_np = None if offsets is None else to_numpy(offsets.float())
         preds = []
         for i in range(heatmaps_np.shape[0]):
-            keypoints, scores = self.decoder.decode(
+            keypoints, scores, person_scores = self.decoder.decode_instances(
                 heatmaps_np[i], pafs_np[i],
                 None if offsets_np is None else offsets_np[i],
                 skeleton_links=skeleton_links)
+            # the person score is what CocoMetric(score_mode='bbox') ranks by
             preds.append(
-                InstanceData(keypoints=keypoints, keypoint_scores=scores))
+                InstanceData(keypoints=keypoints, keypoint_scores=scores,
+                             bbox_scores=person_scores))
         if test_cfg.get('output_heatmaps', False):
             fields = []
             for i in range(heatmaps.shape[0]):
