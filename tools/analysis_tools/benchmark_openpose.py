@@ -11,6 +11,10 @@ grouping and the network cost, and how much the encoding loses.
    per sample at 368x368 with 5 persons.
 3. Params / GFLOPs (MMEngine's complexity analysis, one 368x368 image) of the
    OpenPose baseline and +RIE (paper: RIE adds about 3.5% GFLOPs, 4.4% params).
+4. Data-loader cost per training sample: each transform of the RIE paper
+   config's train pipeline (CMU augmentation, flip, target encoding, loss
+   mask, packing) on the bundled sample's images, median per sample; the
+   target encoding should cost less than the image augmentation.
 
     python tools/analysis_tools/benchmark_openpose.py [--repeats 50]
 """
@@ -125,6 +129,42 @@ def size_table():
           '(paper: about 4.4% and 3.5%)')
 
 
+def pipeline_table(repeats):
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpose.datasets.transforms import LoadImage
+    from mmpose.registry import DATASETS, TRANSFORMS
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(CONFIGS + RIE)
+    steps = cfg.train_dataloader.dataset.pipeline
+    dataset = DATASETS.build(
+        dict(type='CocoDataset', data_root=COCO_MINI,
+             ann_file='person_keypoints.json', data_prefix=dict(img='images/'),
+             data_mode='bottomup', pipeline=[]))
+    transforms = [(step['type'], TRANSFORMS.build(step)) for step in steps
+                  if step['type'] != 'LoadImage']
+    per_step = {name: [] for name, _ in transforms}
+    for index in range(len(dataset)):
+        results = LoadImage()(dataset.get_data_info(index))
+        for name, transform in transforms:
+            # a fresh (shallow) copy per call: transforms replace values
+            times = time_calls({name: lambda: transform(dict(results))},
+                               repeats)[name]
+            per_step[name].append(np.median(times))
+            results = transform(dict(results))
+    print('\nTrain pipeline of ' + RIE + ' per sample (bundled COCO '
+          f'images, median of {repeats}, then the mean over the '
+          f'{len(dataset)} images):\n')
+    print('| transform | ms per sample |')
+    print('|---|---|')
+    for name, times in per_step.items():
+        print(f'| {name} | {1000 * np.mean(times):.2f} |')
+    encode = np.mean(per_step['GenerateTarget'])
+    augment = np.mean(per_step['PersonCentredRandomAffine'])
+    print(f'\nTarget encoding / image augmentation: {encode / augment:.2f} '
+          '(target < 1)')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--repeats', type=int, default=50)
@@ -132,6 +172,7 @@ def main():
     oracle_table()
     timing_table(args.repeats)
     size_table()
+    pipeline_table(max(3, args.repeats // 5))
 
 
 if __name__ == '__main__':

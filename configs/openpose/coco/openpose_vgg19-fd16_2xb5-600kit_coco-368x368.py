@@ -18,14 +18,12 @@ model = dict(
 train_pipeline = [
     dict(type='LoadImage'),
     dict(
-        type='BottomupRandomAffine',
+        type='PersonCentredRandomAffine',  # as the base config
         input_size=codec['input_size'],
-        shift_factor=0.,
+        target_height=0.6,
         scale_factor=(0.5, 1.1),
-        scale_type='long',
-        rotate_factor=45.,
-        shear_factor=0.,
-        distribution='uniform'),
+        center_jitter=40.,
+        rotate_factor=45.),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='BottomupHeatmapMask', invalid_cell='any'),  # as the base

@@ -3,7 +3,9 @@
 # stages (PAFs 2L = 38, heatmaps K + 1 = 18), L0 (summed squared error) on every
 # stage. Training as the paper's section IV: batch 10 on 2 GPUs, SGD lr 2e-5,
 # momentum 0.9, weight decay 5e-4, lr / 3 every 170k of 600k iterations;
-# aug scale 0.5-1.1, rotation +-45 deg, flip 0.5. Test: image height 368
+# CMU's augmentation (person-centred crop, the person's height
+# 0.6 x 368 x U(0.5, 1.1), rotation +-45 deg, flip 0.5), crowds and persons
+# without keypoints masked out of the losses. Test: image height 368
 # (CMU OpenPose's), flip and scales 0.5, 1, 1.5, 2 (maps averaged).
 _base_ = [
     'mmpose::_base_/default_runtime.py',
@@ -92,15 +94,15 @@ model = dict(
 # pipelines
 train_pipeline = [
     dict(type='LoadImage'),
+    # CMU OpenPose's augmentation: centred on one person (jitter 40 px),
+    # its height 0.6 x 368 x U(0.5, 1.1), rotation +-45 deg, then flip
     dict(
-        type='BottomupRandomAffine',
+        type='PersonCentredRandomAffine',
         input_size=codec['input_size'],
-        shift_factor=0.,
+        target_height=0.6,
         scale_factor=(0.5, 1.1),
-        scale_type='long',
-        rotate_factor=45.,
-        shear_factor=0.,
-        distribution='uniform'),
+        center_jitter=40.,
+        rotate_factor=45.),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='GenerateTarget', encoder=codec),
     # loss mask: 0 over crowds and persons without keypoints (OpenPose's
