@@ -9,6 +9,11 @@ by MMPose's ``GenerateTarget`` exactly as in training; the head decodes it
 (``head.decode``) and the pose estimator maps the keypoints back to the image
 (``add_pred_to_datasample``), as in ``tools/test.py``. A perfect network would
 score what this scores. Top-down samples use the ground-truth boxes.
+
+Bottom-up configs run the pose estimator's own ``predict`` (its scales, the
+head's averaging and decoding, the mapping back to the image) with the
+backbone skipped and the head's stages replaced by the codec's encoding of the
+ground truth at the resolution of each scaled input; flip test is off.
 """
 import copy
 import os.path as osp
@@ -177,6 +182,84 @@ def round_trip_errors(dataset, codec_cfg: dict,
     return np.concatenate(errors)
 
 
+class _GroundTruthMaps:
+    """In place of a bottom-up estimator's network: ``extract_feat`` passes
+    the (scaled) input through, and the head's ``forward`` returns one stage
+    of the codec's encoding of the current sample's ground truth at that
+    input's size (keypoints scaled with it)."""
+
+    def __init__(self, codec_cfg: dict, skeleton_links) -> None:
+        self.codec_cfg = copy.deepcopy(codec_cfg)
+        codec = KEYPOINT_CODECS.build(copy.deepcopy(codec_cfg))
+        self.stride = codec.scale_factor  # fd per axis
+        self.skeleton_links = skeleton_links
+        self.keypoints = self.visible = self.input_size = None
+
+    def extract_feat(self, inputs):
+        return inputs
+
+    def forward(self, feats):
+        h, w = feats.shape[-2:]
+        scale = np.array([w, h], dtype=np.float64) / self.input_size
+        codec = KEYPOINT_CODECS.build(dict(
+            self.codec_cfg, input_size=(w, h),
+            heatmap_size=(int(round(w / self.stride[0])),
+                          int(round(h / self.stride[1])))))
+        encoded = codec.encode(self.keypoints * scale, self.visible,
+                               skeleton_links=self.skeleton_links)
+        maps = [torch.from_numpy(encoded[key])[None]
+                for key in ('pafs', 'heatmaps')]
+        offsets = encoded.get('offsets')
+        maps.append(None if offsets is None else torch.from_numpy(offsets)[None])
+        return [tuple(maps)]
+
+
+def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
+                            codec_cfg: dict, model
+                            ) -> Iterator[Tuple[PoseDataSample, dict]]:
+    """Each bottom-up sample (one image, all its persons) with the oracle
+    prediction in image pixels, through ``model.predict`` as configured
+    (multi-scale when its ``test_cfg`` says so) with flip test off.
+
+    Args:
+        dataset: a built bottom-up dataset (``pipeline=[]``)
+        pipeline_cfg (list[dict]): the test pipeline with ``PackPoseInputs``
+        codec_cfg (dict): the codec the head decodes with
+        model: the config's bottom-up pose estimator with a
+            ``PartAffinityFields``-style head (``forward`` returning stages
+            of (pafs, heatmaps, offsets)) and ``head.decoder``
+
+    Yields:
+        tuple: the ``PoseDataSample`` with ``pred_instances`` and the
+        results dict after the test transforms
+    """
+    from mmengine.dataset import pseudo_collate
+    transforms, pack = _split_pipeline(pipeline_cfg)
+    oracle = _GroundTruthMaps(codec_cfg,
+                              dataset.metainfo.get('skeleton_links'))
+    model.extract_feat = oracle.extract_feat
+    model.head.forward = oracle.forward
+    model.test_cfg = dict(model.test_cfg or {}, flip_test=False)
+    model.eval()
+    for index in range(len(dataset)):
+        results = dataset.get_data_info(index)
+        for transform in transforms:
+            results = transform(results)
+        size = np.asarray(results['input_size'], dtype=np.float64)
+        scale = np.asarray(results['input_scale'], dtype=np.float64)
+        center = np.asarray(results['input_center'], dtype=np.float64)
+        # image pixels -> input pixels: the inverse of the estimator's map
+        oracle.keypoints = (np.asarray(results['keypoints'], np.float64) -
+                            center + 0.5 * scale) * size / scale
+        oracle.visible = np.asarray(results['keypoints_visible'])
+        oracle.input_size = size
+        batch = model.data_preprocessor(pseudo_collate([pack(results)]))
+        with torch.no_grad():
+            (data_sample, ) = model.predict(batch['inputs'],
+                                            batch['data_samples'])
+        yield data_sample, results
+
+
 def build_oracle_model(cfg: Config):
     """The config's pose estimator (random weights: only its head's decoder
     and its mapping back to the image are used)."""
@@ -195,8 +278,8 @@ def build_oracle_model(cfg: Config):
 def oracle_evaluate(cfg: Config,
                     ann_file: Optional[str] = None,
                     img_root: Optional[str] = None) -> Dict:
-    """Score the oracle predictions of a top-down config with the config's
-    test evaluator.
+    """Score the oracle predictions of a top-down or bottom-up config with
+    the config's test evaluator.
 
     Returns:
         dict: the evaluator's metrics plus ``images`` and ``persons`` (the
@@ -206,12 +289,17 @@ def oracle_evaluate(cfg: Config,
     from mmpose.registry import EVALUATORS  # noqa: F401  (scope)
     from mmengine.registry import init_default_scope
 
-    if cfg.model.get('type') != 'TopdownPoseEstimator':
-        raise ValueError(
-            f'oracle: {cfg.model.get("type")} configs are not supported; '
-            'top-down configs (TopdownPoseEstimator) are')
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = build_oracle_model(cfg)
+    bottomup = cfg.get('data_mode') == 'bottomup'
+    if not bottomup and not isinstance(model, TopdownPoseEstimator):
+        raise ValueError(
+            f'oracle: {cfg.model.get("type")} configs are not supported; '
+            'top-down (TopdownPoseEstimator) and bottom-up PAF configs are')
+    if bottomup and not hasattr(model.head, 'last_stage_maps'):
+        raise ValueError(
+            f'oracle: the bottom-up head {type(model.head).__name__} is not '
+            'supported; PartAffinityFieldHead is')
     dataset = DATASETS.build(oracle_dataset_cfg(cfg, ann_file, img_root))
     evaluator_cfg = copy.deepcopy(cfg.test_evaluator)
     for metric_cfg in (evaluator_cfg if isinstance(evaluator_cfg, list) else
@@ -224,11 +312,16 @@ def oracle_evaluate(cfg: Config,
     pipeline = cfg.test_dataloader.dataset.get('pipeline')
     images, persons = set(), 0
     codec_cfg = cfg.model.head.decoder
-    for data_sample, results in topdown_oracle_samples(
-            dataset, pipeline, codec_cfg, model.head, model):
+    samples = (bottomup_oracle_samples(dataset, pipeline, codec_cfg, model)
+               if bottomup
+               else topdown_oracle_samples(dataset, pipeline, codec_cfg,
+                                           model.head, model))
+    for data_sample, results in samples:
         evaluator.process([data_sample])
         images.add(results['img_id'])
-        persons += int((np.asarray(results['keypoints_visible']) > 0).any())
+        labelled = np.asarray(results['keypoints_visible']).reshape(
+            len(results['keypoints']), -1) > 0
+        persons += int(labelled.any(axis=1).sum())
     metrics = evaluator.evaluate(len(dataset))
     metrics.update(images=len(images), persons=persons)
     return metrics
