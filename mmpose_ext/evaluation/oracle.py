@@ -215,7 +215,8 @@ class _GroundTruthMaps:
 
 
 def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
-                            codec_cfg: dict, model
+                            codec_cfg: dict, model,
+                            keypoint_converter: Optional[dict] = None
                             ) -> Iterator[Tuple[PoseDataSample, dict]]:
     """Each bottom-up sample (one image, all its persons) with the oracle
     prediction in image pixels, through ``model.predict`` as configured
@@ -228,6 +229,9 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
         model: the config's bottom-up pose estimator with a
             ``PartAffinityFields``-style head (``forward`` returning stages
             of (pafs, heatmaps, offsets)) and ``head.decoder``
+        keypoint_converter (dict, optional): the ``KeypointConverter`` of
+            the config's train pipeline (e.g. COCO-17 → OpenPose-18), applied
+            to the ground truth before encoding, as in training
 
     Yields:
         tuple: the ``PoseDataSample`` with ``pred_instances`` and the
@@ -241,6 +245,8 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
     model.head.forward = oracle.forward
     model.test_cfg = dict(model.test_cfg or {}, flip_test=False)
     model.eval()
+    convert = None if keypoint_converter is None else TRANSFORMS.build(
+        copy.deepcopy(keypoint_converter))
     for index in range(len(dataset)):
         results = dataset.get_data_info(index)
         for transform in transforms:
@@ -252,6 +258,11 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
         oracle.keypoints = (np.asarray(results['keypoints'], np.float64) -
                             center + 0.5 * scale) * size / scale
         oracle.visible = np.asarray(results['keypoints_visible'])
+        if convert is not None:
+            converted = convert(dict(keypoints=oracle.keypoints,
+                                     keypoints_visible=oracle.visible))
+            oracle.keypoints = converted['keypoints']
+            oracle.visible = converted['keypoints_visible'][..., 0]
         oracle.input_size = size
         batch = model.data_preprocessor(pseudo_collate([pack(results)]))
         with torch.no_grad():
@@ -312,7 +323,10 @@ def oracle_evaluate(cfg: Config,
     pipeline = cfg.test_dataloader.dataset.get('pipeline')
     images, persons = set(), 0
     codec_cfg = cfg.model.head.decoder
-    samples = (bottomup_oracle_samples(dataset, pipeline, codec_cfg, model)
+    converters = [t for t in cfg.train_dataloader.dataset.get('pipeline', [])
+                  if 'KeypointConverter' in t.get('type', '')]
+    samples = (bottomup_oracle_samples(dataset, pipeline, codec_cfg, model,
+                                       converters[0] if converters else None)
                if bottomup
                else topdown_oracle_samples(dataset, pipeline, codec_cfg,
                                            model.head, model))

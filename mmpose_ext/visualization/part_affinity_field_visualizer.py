@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+import warnings
 from typing import Optional, Sequence
 
 import cv2
@@ -29,6 +30,9 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
     the demos' ``--draw-heatmap``), the panel shows the keypoint maps with
     the PAF arrows over them. A data sample without PAFs gives keypoint maps
     only, as MMPose's visualizer does.
+
+    Keypoints in another layout than the dataset meta's (OpenPose-18
+    targets of COCO-17 data) are not drawn; their maps are.
 
     Fields of ``gt_fields`` cover the image they are drawn on (the network
     input, as ``browse_dataset`` shows it); fields of ``pred_fields`` cover
@@ -89,12 +93,14 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
             [np.zeros(2), np.zeros(2), shift], axis=1)
 
     # fields ------------------------------------------------------------
-    def keypoint_maps(self, heatmaps: np.ndarray) -> np.ndarray:
-        """(K, h, w): ``heatmaps`` without a background channel, recognised
-        as one channel more than the dataset's keypoints."""
-        num_keypoints = self.dataset_meta.get('num_keypoints')
-        if num_keypoints and heatmaps.shape[0] == num_keypoints + 1:
-            return heatmaps[:num_keypoints]
+    @staticmethod
+    def keypoint_maps(heatmaps: np.ndarray) -> np.ndarray:
+        """(K, h, w): ``heatmaps`` without the PAF codec's background
+        channel, recognised as a last channel equal to 1 − max over the
+        others (the codec's definition), whatever the keypoint layout."""
+        if len(heatmaps) > 1 and np.allclose(
+                heatmaps[-1], 1 - heatmaps[:-1].max(axis=0), atol=1e-3):
+            return heatmaps[:-1]
         return heatmaps
 
     def limb_colours(self, num_limbs: int) -> list:
@@ -201,6 +207,25 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
         return np.asarray(values, dtype=np.float32)
 
     # MMPose's hooks --------------------------------------------------------
+    def _draw_instances_kpts(self, image: np.ndarray, instances, *args,
+                             **kwargs):
+        """MMPose's drawing, except for instances in another keypoint
+        layout than the dataset meta's (the OpenPose-18 training targets of
+        COCO-17 data, as ``browse_dataset`` shows them): those are skipped
+        with a warning instead of MMPose's error."""
+        keypoints = instances.get('keypoints') if 'keypoints' in instances \
+            else None
+        num_keypoints = self.dataset_meta.get('num_keypoints')
+        if keypoints is not None and num_keypoints and \
+                np.shape(keypoints)[-2] != num_keypoints:
+            warnings.warn(
+                f'{type(self).__name__}: instances of '
+                f'{np.shape(keypoints)[-2]} keypoints, the dataset meta has '
+                f'{num_keypoints}: drawing their maps only')
+            return image
+        return super()._draw_instances_kpts(image, instances, *args,
+                                            **kwargs)
+
     def _draw_instance_heatmap(self, fields: PixelData,
                                overlaid_image: Optional[np.ndarray] = None):
         """Called by ``add_datasample`` for ``gt_fields`` and

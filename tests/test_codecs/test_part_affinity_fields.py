@@ -208,3 +208,39 @@ def test_person_scores_and_their_order():
         _codec(with_block_offsets=True, upsample_factor=8)
     with pytest.raises(ValueError, match='integer >= 1'):
         _codec(upsample_factor=0)
+
+
+def test_face_stays_attached_when_the_ears_are_unlabelled():
+    """COCO-17 ties the face to the body only through ear-shoulder links: a
+    person with both ears unlabelled decodes as a 3-part face "person" and
+    a faceless body. OpenPose-18 (the neck, CMU's 19 limbs: neck-nose) keeps
+    one person."""
+    from mmengine.config import Config
+
+    from mmpose_ext.datasets.transforms import \
+        FlipConsistentKeypointConverter
+
+    from ..conftest import REPO
+    layout = Config.fromfile(
+        REPO + '/configs/_base_/datasets/coco_openpose18_layout.py')
+    keypoints = _person(150, 60)[None]
+    visible = np.ones((1, 17))
+    visible[0, 3:5] = 0  # both ears
+    coco = _codec(with_block_offsets=True)
+    encoded = coco.encode(keypoints, visible, skeleton_links=LINKS)
+    found, scores = coco.decode(encoded['heatmaps'], encoded['pafs'],
+                                encoded['offsets'], skeleton_links=LINKS)
+    assert sorted((scores > 0).sum(axis=1).tolist()) == [3, 12]
+
+    converted = FlipConsistentKeypointConverter(
+        num_keypoints=18, mapping=layout.coco_to_openpose18)(
+            dict(keypoints=keypoints, keypoints_visible=visible))
+    openpose = _codec(with_block_offsets=True,
+                      skeleton_links=layout.openpose18_limbs)
+    encoded = openpose.encode(converted['keypoints'],
+                              converted['keypoints_visible'][..., 0])
+    found, scores = openpose.decode(encoded['heatmaps'], encoded['pafs'],
+                                    encoded['offsets'])
+    (person, ) = scores > 0
+    assert person.sum() == 16  # 18 minus the two ears
+    np.testing.assert_allclose(found[0, 0], keypoints[0, 0], atol=1e-3)

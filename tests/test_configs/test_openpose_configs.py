@@ -146,9 +146,11 @@ def test_tiny_config_with_all_losses_learns_the_bundled_sample(
 
 
 def test_paper_train_pipeline_runs_on_real_images():
-    """The RIE paper config's train pipeline (CMU augmentation, flip, PAF
-    targets with offsets, loss mask) on the bundled COCO images: 368x368
-    inputs, 46x46 maps, the mask packed; the centred person is labelled."""
+    """The RIE paper config's train pipeline (CMU augmentation, flip,
+    COCO-17 -> OpenPose-18, PAF targets with offsets, loss mask) on the
+    bundled COCO images: 368x368 inputs, 46x46 maps of 18 keypoints + the
+    background, 19 limbs, 36 offsets; a person is centred; the neck is
+    labelled exactly where both shoulders are."""
     cfg = Config.fromfile(
         osp.join(REPO, 'configs/openpose/coco/'
                  'openpose-rie_vgg19_2xb5-600kit_coco-368x368.py'))
@@ -161,9 +163,41 @@ def test_paper_train_pipeline_runs_on_real_images():
         sample = dataset[index]
         assert sample['inputs'].shape == (3, 368, 368)
         fields = sample['data_samples'].gt_fields
-        assert fields.heatmaps.shape == (18, 46, 46)
+        assert fields.heatmaps.shape == (19, 46, 46)
         assert fields.pafs.shape == (38, 46, 46)
-        assert fields.offsets.shape == (34, 46, 46)
+        assert fields.offsets.shape == (36, 46, 46)
         assert fields.heatmap_mask.shape == (1, 46, 46)
-        # a person is centred: keypoint maps peak near the middle
-        assert fields.heatmaps[:17, 13:33, 13:33].max() > 0.9
+        assert fields.heatmaps[:18, 13:33, 13:33].max() > 0.9
+        meta = sample['data_samples'].metainfo
+        assert meta['flip_indices'] == cfg.openpose18_flip_indices
+        # the neck (1) where both shoulders (2 and 5) are labelled
+        instances = sample['data_samples'].gt_instances
+        visible = np.asarray(instances.keypoints_visible).reshape(
+            len(instances.keypoints), 18, -1)[..., 0] > 0
+        np.testing.assert_array_equal(visible[:, 1],
+                                      visible[:, 2] & visible[:, 5])
+
+
+def test_one_labelled_shoulder_gives_no_neck():
+    from mmpose_ext.datasets.transforms import FlipConsistentKeypointConverter
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/_base_/datasets/coco_openpose18_layout.py'))
+    convert = FlipConsistentKeypointConverter(
+        num_keypoints=18, mapping=cfg.coco_to_openpose18)
+    keypoints = np.random.default_rng(0).uniform(0, 100, (2, 17, 2))
+    visible = np.ones((2, 17))
+    visible[1, 6] = 0  # the second person's right shoulder is unlabelled
+    coco_flip = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
+    out = convert(dict(keypoints=keypoints, keypoints_visible=visible,
+                       flip_indices=coco_flip))
+    assert out['keypoints'].shape == (2, 18, 2)
+    np.testing.assert_allclose(out['keypoints'][0, 1],
+                               keypoints[0, 5:7].mean(axis=0))
+    assert out['keypoints_visible'][:, 1, 0].tolist() == [1, 0]
+    assert out['flip_indices'] == cfg.openpose18_flip_indices
+    # MMPose's own converter fails on this mapping (flip pairs by position)
+    from mmpose.datasets.transforms import KeypointConverter
+    with pytest.raises(IndexError):
+        KeypointConverter(num_keypoints=18, mapping=cfg.coco_to_openpose18)(
+            dict(keypoints=keypoints, keypoints_visible=visible,
+                 flip_indices=list(coco_flip)))

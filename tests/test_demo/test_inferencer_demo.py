@@ -121,7 +121,9 @@ def test_bottomup_draws_pafs(openpose_tiny_run, tmp_path):
                    '--pred-out-dir', tmp_path, '--draw-heatmap')
     assert result.returncode == 0, result.stderr[-3000:]
     persons = _predictions(tmp_path / '000000197388.json')
-    assert 3 <= len(persons) <= 8  # 5 annotated persons, trained on
+    # 5 annotated persons, trained on (then low-scoring fragments)
+    assert 3 <= sum(np.mean(p['keypoint_scores']) > 0.4
+                    for p in persons) <= 8
     # the image over the maps: the visualizer's panel below the keypoints
     assert cv2.imread(str(tmp_path / '000000197388.jpg')).shape == (
         2 * 392, 640, 3)

@@ -126,3 +126,22 @@ def test_offsets_only_when_asked(draw_offsets):
     alone = visualizer.draw_field_maps(fields, image, keys=['offsets'])
     assert (alone == 255).all(axis=-1)[35:37, 36:40].any()
     assert visualizer.draw_field_maps(PixelData(), image) is None
+
+
+def test_targets_in_another_layout_draw_their_maps_only():
+    """OpenPose-18 training targets of COCO-17 data (browse_dataset on a
+    paper config): MMPose's visualizer raises on 18 keypoints with a 17-entry
+    meta; ours warns, skips the keypoints and draws the maps."""
+    image = np.full((256, 256, 3), 128, np.uint8)
+    sample, _ = _paf_sample()
+    sample.gt_instances = InstanceData(
+        keypoints=np.zeros((2, 18, 2)), keypoints_visible=np.ones((2, 18)))
+    with pytest.raises(ValueError):
+        _visualizer(PoseLocalVisualizer).add_datasample(
+            'x', image, sample, draw_pred=False, draw_heatmap=True)
+    with pytest.warns(UserWarning, match='18 keypoints, the dataset meta '
+                      'has 17'):
+        drawn = _visualizer().add_datasample(
+            'x', image, sample, draw_pred=False, draw_heatmap=True)
+    assert (drawn[:256] == image).all()  # no keypoints drawn
+    assert drawn.shape == (512, 256, 3)  # the maps below

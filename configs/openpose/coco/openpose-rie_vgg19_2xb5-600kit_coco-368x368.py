@@ -1,5 +1,5 @@
 # OpenPose + Resolution-Irrelevant Encoding (Liu et al., section III-B): the
-# heatmap branch of every stage also predicts 2K = 34 block-inside offsets,
+# heatmap branch of every stage also predicts 2K = 36 block-inside offsets,
 # supervised where the heatmap target > 0.4; peaks are refined by fd x offset
 # (eq. (8)). Table III row "Ours fd=8". Only the codec and head change.
 _base_ = ['./openpose_vgg19_2xb5-600kit_coco-368x368.py']
@@ -11,7 +11,8 @@ codec = dict(
     heatmap_size=(368 // fd, 368 // fd),
     sigma=1.5,
     limb_width=1.,
-    with_block_offsets=True)
+    with_block_offsets=True,
+    skeleton_links={{_base_.openpose18_limbs}})
 model = dict(
     backbone=dict(output_stride=fd),
     head=dict(with_block_offsets=True, decoder=codec),
@@ -27,8 +28,13 @@ train_pipeline = [
         center_jitter=40.,
         rotate_factor=45.),
     dict(type='RandomFlip', direction='horizontal'),
+    dict(
+        type='FlipConsistentKeypointConverter',  # to OpenPose-18, as base
+        num_keypoints=18,
+        mapping={{_base_.coco_to_openpose18}}),
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='BottomupHeatmapMask', invalid_cell='any'),  # as the base
+    dict(type='BottomupHeatmapMask', invalid_cell='any',
+         outside_valid=True),  # as the base
     dict(
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_train_meta_keys}}),

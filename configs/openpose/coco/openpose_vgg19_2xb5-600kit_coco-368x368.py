@@ -1,7 +1,8 @@
 # Bottom-up OpenPose (Cao et al.), the baseline of Liu et al.:
 # VGG-19 conv1_1..conv4_2 + two reduction convs (stride fd = 8), six two-branch
-# stages (PAFs 2L = 38, heatmaps K + 1 = 18), L0 (summed squared error) on every
-# stage. Training as the paper's section IV: batch 10 on 2 GPUs, SGD lr 2e-5,
+# stages, L0 (summed squared error) on every stage. OpenPose's 18-keypoint
+# layout (COCO-17 plus the neck): heatmaps K + 1 = 19, PAFs 2L = 38 (CMU's 19
+# limbs); predictions are turned back into COCO-17 for CocoMetric. Training as the paper's section IV: batch 10 on 2 GPUs, SGD lr 2e-5,
 # momentum 0.9, weight decay 5e-4, lr / 3 every 170k of 600k iterations;
 # CMU's augmentation (person-centred crop, the person's height
 # 0.6 x 368 x U(0.5, 1.1), rotation +-45 deg, flip 0.5), crowds and persons
@@ -10,6 +11,7 @@
 _base_ = [
     'mmpose::_base_/default_runtime.py',
     '../../_base_/datasets/coco_bottomup.py',
+    '../../_base_/datasets/coco_openpose18_layout.py',
 ]
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
@@ -59,7 +61,8 @@ codec = dict(
     heatmap_size=(368 // fd, 368 // fd),
     sigma=1.5,
     limb_width=1.,
-    with_block_offsets=False)
+    with_block_offsets=False,
+    skeleton_links={{_base_.openpose18_limbs}})
 
 # model settings
 model = dict(
@@ -77,14 +80,17 @@ model = dict(
     head=dict(
         type='PartAffinityFieldHead',
         in_channels=128,
-        num_keypoints=17,
+        num_keypoints=18,
         num_limbs=19,
         num_stages=6,
         with_block_offsets=codec['with_block_offsets'],
         paf_loss=dict(type='SummedSquaredErrorLoss'),
         heatmap_loss=dict(type='SummedSquaredErrorLoss'),
         offset_loss=dict(type='SummedSquaredErrorLoss'),
-        decoder=codec),
+        decoder=codec,
+        flip_indices={{_base_.openpose18_flip_indices}},
+        output_converter=dict(
+            num_keypoints=17, mapping={{_base_.openpose18_to_coco}})),
     test_cfg=dict(
         flip_test=True,
         multiscale_test=True,
@@ -104,11 +110,18 @@ train_pipeline = [
         center_jitter=40.,
         rotate_factor=45.),
     dict(type='RandomFlip', direction='horizontal'),
+    # COCO-17 -> OpenPose-18 (the neck from both shoulders; MMPose's
+    # KeypointConverter with the flip pairs converted too)
+    dict(
+        type='FlipConsistentKeypointConverter',
+        num_keypoints=18,
+        mapping={{_base_.coco_to_openpose18}}),
     dict(type='GenerateTarget', encoder=codec),
     # loss mask: 0 over crowds and persons without keypoints (OpenPose's
     # mask_miss), on the heatmap and PAF losses of every stage; a cell is
-    # masked if any invalid pixel touches it
-    dict(type='BottomupHeatmapMask', invalid_cell='any'),
+    # masked if any invalid pixel touches it; outside the image is valid
+    # (background), as CMU pads its mask
+    dict(type='BottomupHeatmapMask', invalid_cell='any', outside_valid=True),
     dict(
         type='PackPoseInputs',
         meta_keys={{_base_.bottomup_train_meta_keys}}),

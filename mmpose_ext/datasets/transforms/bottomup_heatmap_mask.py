@@ -4,6 +4,7 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 import pycocotools.mask as coco_mask
+from mmcv.image import imflip_
 from mmpose.datasets.transforms import BottomupGetHeatmapMask
 from mmpose.registry import TRANSFORMS
 
@@ -33,11 +34,19 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
     pixel touches (area resize, a cell stays only if wholly valid), which is
     what OpenPose's mask_miss intends and what the PAF configs use.
 
+    Outside the image (the padding of an affine crop) MMPose's mask is 0,
+    so the network is never taught background there and, trained that way,
+    predicts stray peaks in the padding at test time (the tiny OpenPose
+    config did: fragments with keypoints below the image). CMU OpenPose
+    pads its mask_miss with 255 (valid); ``outside_valid=True`` does that.
+
     Args:
         get_invalid (bool): MMPose's: return the invalid region instead.
             Defaults to False
         invalid_cell (str): ``'majority'`` (MMPose's) or ``'any'``.
             Defaults to ``'majority'``
+        outside_valid (bool): the region outside the image is valid (taught
+            as background). Defaults to False (MMPose's)
 
     Added keys: ``heatmap_mask`` (H, W) bool per heatmap level.
     """
@@ -45,7 +54,8 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
     RULES = ('majority', 'any')
 
     def __init__(self, get_invalid: bool = False,
-                 invalid_cell: str = 'majority') -> None:
+                 invalid_cell: str = 'majority',
+                 outside_valid: bool = False) -> None:
         super().__init__(get_invalid=get_invalid)
         if invalid_cell not in self.RULES:
             raise ValueError(f'BottomupHeatmapMask: invalid_cell must be one '
@@ -54,10 +64,26 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
             raise ValueError('BottomupHeatmapMask: invalid_cell="any" keeps '
                              'wholly valid cells; it has no meaning with '
                              'get_invalid=True')
+        if get_invalid and outside_valid:
+            raise ValueError('BottomupHeatmapMask: outside_valid=True has no '
+                             'meaning with get_invalid=True')
         self.invalid_cell = invalid_cell
+        self.outside_valid = outside_valid
+
+    def outside_image(self, results: Dict) -> np.ndarray:
+        """(h, w) bool at input size: where the warp (and flip) put no
+        image pixel."""
+        img_h, img_w = results['img_shape'][:2]
+        inside = cv2.warpAffine(
+            np.ones((img_h, img_w), np.float32), results['warp_mat'],
+            tuple(results['input_size']), flags=cv2.INTER_LINEAR)
+        if results.get('flip', False) and results.get('flip_direction'):
+            inside = imflip_(inside, results['flip_direction'])
+        return inside < 0.5
 
     def transform(self, results: Dict) -> Dict:
-        if self.invalid_cell == 'majority' or 'heatmaps' not in results:
+        custom = self.invalid_cell == 'any' or self.outside_valid
+        if not custom or 'heatmaps' not in results:
             return super().transform(results)
         # MMPose's transform without heatmaps gives the mask at input size
         heatmaps = results.pop('heatmaps')
@@ -65,13 +91,23 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
             results = super().transform(results)
         finally:
             results['heatmaps'] = heatmaps
-        valid = results['heatmap_mask'].astype(np.float32)
+        valid = results['heatmap_mask']
+        if self.outside_valid and 'warp_mat' in results:
+            valid = valid | self.outside_image(results)
+        valid = valid.astype(np.float32)
         levels = heatmaps if isinstance(heatmaps, list) else [heatmaps]
-        masks = [
-            cv2.resize(valid, hm.shape[1:3][::-1],
-                       interpolation=cv2.INTER_AREA) > 1 - 1e-4
-            for hm in levels
-        ]
+        if self.invalid_cell == 'any':  # a cell stays if wholly valid
+            masks = [
+                cv2.resize(valid, hm.shape[1:3][::-1],
+                           interpolation=cv2.INTER_AREA) > 1 - 1e-4
+                for hm in levels
+            ]
+        else:  # MMPose's: bilinear, then the majority
+            masks = [
+                cv2.resize(valid, hm.shape[1:3][::-1],
+                           interpolation=cv2.INTER_LINEAR) > 0.5
+                for hm in levels
+            ]
         results['heatmap_mask'] = masks if isinstance(heatmaps,
                                                       list) else masks[0]
         return results

@@ -148,6 +148,14 @@ class PartAffinityFieldHead(BaseHead):
             (its channel counts are filled in); applied to every stage, in
             training only
         decoder (dict): the codec config
+        flip_indices (sequence, optional): the flip pairs of the network's
+            keypoint layout, when it is not the dataset's (OpenPose-18 on
+            COCO-17 data); by default the data samples' ``flip_indices``
+        output_converter (dict, optional): ``num_keypoints`` and ``mapping``
+            (MMPose's ``KeypointConverter`` format: (network index, output
+            index) pairs) that turn predictions into the dataset's layout
+            before the estimator maps them back, e.g. OpenPose-18 → COCO-17
+            for ``CocoMetric``; keypoints without a source get score 0
         init_cfg (dict, optional): defaults to N(0, 0.01) convs
 
     Shapes:
@@ -174,6 +182,8 @@ class PartAffinityFieldHead(BaseHead):
                  offset_loss: ConfigType = dict(type='SummedSquaredErrorLoss'),
                  self_supervision: OptConfigType = None,
                  decoder: OptConfigType = None,
+                 flip_indices: Optional[Sequence[int]] = None,
+                 output_converter: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
         if init_cfg is None:
             init_cfg = [dict(type='Normal', layer='Conv2d', std=0.01,
@@ -240,6 +250,64 @@ class PartAffinityFieldHead(BaseHead):
                     f'{with_block_offsets} but the decoder has '
                     f'with_block_offsets={self.decoder.with_block_offsets}; '
                     'set both the same')
+            self._check_limbs(getattr(self.decoder, 'skeleton_links', None))
+        self.flip_indices = None
+        if flip_indices is not None:
+            self.flip_indices = [int(i) for i in flip_indices]
+            if sorted(self.flip_indices) != list(range(num_keypoints)):
+                raise ValueError(
+                    'PartAffinityFieldHead: flip_indices must be a '
+                    f'permutation of 0..{num_keypoints - 1}, got '
+                    f'{list(flip_indices)}')
+        self.output_converter = None
+        if output_converter is not None:
+            mapping = [(int(src), int(dst))
+                       for src, dst in output_converter['mapping']]
+            bad = [pair for pair in mapping if pair[0] >= num_keypoints
+                   or pair[1] >= output_converter['num_keypoints']]
+            if bad:
+                raise ValueError(
+                    f'PartAffinityFieldHead: output_converter pairs {bad} '
+                    f'leave 0..{num_keypoints - 1} (network) or '
+                    f'0..{output_converter["num_keypoints"] - 1} (output)')
+            self.output_converter = (int(output_converter['num_keypoints']),
+                                     mapping)
+
+    def _check_limbs(self, links) -> None:
+        """Fixed limbs must name keypoints of the layout and be
+        ``num_limbs`` long (checked at build, naming the limb)."""
+        if links is None:
+            return
+        for index, (a, b) in enumerate(links):
+            if not (0 <= a < self.num_keypoints and 0 <= b < self.num_keypoints):
+                raise ValueError(
+                    f'PartAffinityFieldHead: limb {index} ({a}, {b}) of the '
+                    f'decoder\'s skeleton_links names a keypoint outside '
+                    f'0..{self.num_keypoints - 1} (num_keypoints='
+                    f'{self.num_keypoints})')
+        if len(links) != self.num_limbs:
+            raise ValueError(
+                f'PartAffinityFieldHead: num_limbs={self.num_limbs} but the '
+                f'decoder has {len(links)} skeleton_links')
+
+    def layout_flip_indices(self, metainfo: dict):
+        """The network layout's flip pairs: fixed, else the samples'."""
+        if self.flip_indices is not None:
+            return self.flip_indices
+        return metainfo.get('flip_indices')
+
+    def convert_output(self, keypoints, scores):
+        """(P, K, 2), (P, K) in the network's layout → the output layout
+        (``output_converter``); unchanged without one."""
+        if self.output_converter is None:
+            return keypoints, scores
+        num_out, mapping = self.output_converter
+        out_kpts = np.zeros((len(keypoints), num_out, 2), keypoints.dtype)
+        out_scores = np.zeros((len(scores), num_out), scores.dtype)
+        for src, dst in mapping:
+            out_kpts[:, dst] = keypoints[:, src]
+            out_scores[:, dst] = scores[:, src]
+        return out_kpts, out_scores
 
     # forward ---------------------------------------------------------------
     def split_heatmap_branch(self, out: Tensor) -> Tuple[Tensor,
@@ -269,7 +337,7 @@ class PartAffinityFieldHead(BaseHead):
         """Each output channel's left/right partner, for PDD: heatmaps and
         offsets through ``flip_indices`` (the background is its own), PAFs
         through the mirrored limb."""
-        flip_indices = metainfo.get('flip_indices')
+        flip_indices = self.layout_flip_indices(metainfo)
         links = metainfo.get('skeleton_links')
         if self.decoder is not None:
             links = self.decoder.skeleton_links or links
@@ -437,7 +505,8 @@ class PartAffinityFieldHead(BaseHead):
                 orig, flipped = scale_feats
                 maps = self.last_stage_maps(orig)
                 maps_flip = self.flip_back(
-                    self.last_stage_maps(flipped), metainfo['flip_indices'],
+                    self.last_stage_maps(flipped),
+                    self.layout_flip_indices(metainfo),
                     skeleton_links)
                 maps = tuple(None if a is None else (a + b) / 2
                              for a, b in zip(maps, maps_flip))
@@ -467,6 +536,7 @@ class PartAffinityFieldHead(BaseHead):
                 heatmaps_np[i], pafs_np[i],
                 None if offsets_np is None else offsets_np[i],
                 skeleton_links=skeleton_links)
+            keypoints, scores = self.convert_output(keypoints, scores)
             # the person score is what CocoMetric(score_mode='bbox') ranks by
             preds.append(
                 InstanceData(keypoints=keypoints, keypoint_scores=scores,

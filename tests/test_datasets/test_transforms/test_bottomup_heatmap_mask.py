@@ -76,8 +76,8 @@ def _tiny_config_samples(invalid_cell):
         if step['type'] == 'BottomupRandomAffine':
             step = dict(step, shift_factor=0., scale_factor=(1., 1.),
                         rotate_factor=0.)
-        if step['type'] == 'BottomupHeatmapMask':
-            assert step['invalid_cell'] == 'any'  # what the configs use
+        if step['type'] == 'BottomupHeatmapMask':  # what the configs use
+            assert step['invalid_cell'] == 'any' and step['outside_valid']
             step = dict(step, invalid_cell=invalid_cell)
         pipeline.append(step)
     init_default_scope('mmpose')
@@ -115,8 +115,25 @@ def test_the_config_masks_the_unannotated_persons_at_stride_8():
                        np.array([img_w, img_h]) / 2) * scale + 128)
             cell = (int(cy // 8), int(cx // 8))
             assert (mask[cell] == 0) == expect_masked[meta['img_id']], rule
-            if rule == 'any':  # the rest of the image trains (the
-                # padding outside it is masked, as MMPose's transform does)
-                rows = slice(int(np.ceil((128 - img_h * scale / 2) / 8)),
-                             int((128 + img_h * scale / 2) // 8))
-                assert mask[rows].mean() > 0.9
+            # the rest trains, the padding outside the image included
+            # (outside_valid: CMU pads its mask as valid)
+            assert mask.mean() > 0.95
+
+
+def test_outside_the_image_is_valid_only_when_asked():
+    """A 100x50 image in the middle of a 64x64 input (scale 0.64 by the
+    long side): MMPose's mask is 0 on the padding rows, outside_valid=True
+    makes them 1."""
+    init_default_scope('mmpose')
+    warp = np.array([[0.64, 0, 0], [0, 0.64, 16]], dtype=np.float32)
+    results = dict(img_shape=(50, 100), input_size=(64, 64), warp_mat=warp,
+                   heatmaps=np.zeros((17, 16, 16), np.float32))
+    for outside_valid, padding in ((False, 0), (True, 1)):
+        mask = BottomupHeatmapMask(invalid_cell='any',
+                                   outside_valid=outside_valid)(
+                                       dict(results))['heatmap_mask']
+        assert mask.shape == (16, 16)
+        assert (mask[:3] == padding).all() and (mask[-3:] == padding).all()
+        assert mask[5:11].all()  # the image itself, no invalid segment
+    mmpose = BottomupHeatmapMask()(dict(results))['heatmap_mask']
+    assert not mmpose[:3].any() and mmpose[6:10].all()

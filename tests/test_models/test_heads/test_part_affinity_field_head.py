@@ -286,3 +286,53 @@ def test_section_three_build_errors():
            for k, v in encoded.items()})
     with pytest.raises(ValueError, match='limb_attention'):
         head.loss((torch.rand(1, 8, 16, 16), ), [sample])
+
+
+def test_openpose18_layout_on_coco17_samples():
+    """The paper configs' head: 18 keypoints, its own flip pairs and limbs,
+    predictions converted back to COCO-17 (neck dropped); the data samples
+    carry COCO-17 meta only."""
+    from mmengine.config import Config
+    layout = Config.fromfile(
+        REPO + '/configs/_base_/datasets/coco_openpose18_layout.py')
+    codec = dict(type='PartAffinityFields', input_size=(128, 128),
+                 heatmap_size=(16, 16), with_block_offsets=True,
+                 skeleton_links=layout.openpose18_limbs)
+    head = _head(num_keypoints=18, decoder=codec,
+                 flip_indices=layout.openpose18_flip_indices,
+                 output_converter=dict(num_keypoints=17,
+                                       mapping=layout.openpose18_to_coco))
+    sample = PoseDataSample(metainfo=dict(
+        flip_indices=COCO_META['flip_indices'],
+        skeleton_links=COCO_META['skeleton_links']))
+    torch.manual_seed(0)
+    with torch.no_grad():
+        feats = (torch.rand(1, 8, 16, 16), )
+        (pred, ) = head.predict([feats, feats], [sample],
+                                test_cfg=dict(flip_test=True))
+    assert pred.keypoints.shape[1:] == (17, 2)
+    assert pred.keypoint_scores.shape[1:] == (17, )
+    assert head.partner_channels(sample.metainfo)['heatmap'] == \
+        layout.openpose18_flip_indices + [18]
+    keypoints = np.arange(18 * 2, dtype=np.float32).reshape(1, 18, 2)
+    scores = np.arange(18, dtype=np.float32)[None]
+    out_kpts, out_scores = head.convert_output(keypoints, scores)
+    # COCO's left eye (1) is OpenPose's 15, its right shoulder (6) is 2
+    assert out_scores[0, 1] == 15 and out_scores[0, 6] == 2
+    np.testing.assert_array_equal(out_kpts[0, 6], keypoints[0, 2])
+
+
+def test_layout_errors_at_build_name_the_limb():
+    codec = dict(type='PartAffinityFields', input_size=(128, 128),
+                 heatmap_size=(16, 16), with_block_offsets=True,
+                 skeleton_links=[(0, 1)] * 18 + [(16, 17)])
+    with pytest.raises(ValueError, match=r'limb 18 \(16, 17\) .* outside '
+                       r'0\.\.16'):
+        _head(decoder=codec)
+    codec['skeleton_links'] = [(0, 1)] * 5
+    with pytest.raises(ValueError, match='num_limbs=19 but the decoder has 5'):
+        _head(decoder=codec)
+    with pytest.raises(ValueError, match='permutation of 0..16'):
+        _head(flip_indices=[0] * 17)
+    with pytest.raises(ValueError, match=r'output_converter pairs \[\(17, 0\)'):
+        _head(output_converter=dict(num_keypoints=17, mapping=[(17, 0)]))
