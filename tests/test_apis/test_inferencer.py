@@ -64,7 +64,11 @@ def test_inferencer_runs_bottom_up_openpose(openpose_tiny_run):
     for person in persons:
         keypoints = np.array(person['keypoints'])
         assert keypoints.shape == (17, 2) and np.isfinite(keypoints).all()
-        assert (keypoints[:, 0] <= 640).all() and (keypoints[:, 1] <= 480).all()
+    for person in confident:  # found keypoints lie on the 640x392 image
+        found = np.array(person['keypoints'])[
+            np.array(person['keypoint_scores']) > 0]
+        assert (found >= -8).all() and (found[:, 0] <= 648).all() and \
+            (found[:, 1] <= 400).all()
 
 
 def test_inferencer_runs_associative_embedding_with_enhancenet(tmp_path):
