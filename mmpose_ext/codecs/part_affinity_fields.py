@@ -185,16 +185,20 @@ class PartAffinityFields(BaseKeypointCodec):
         return (keypoints + 0.5) / self.scale_factor - 0.5
 
     def heatmap_to_input(self, keypoints: np.ndarray,
-                         upsample_factor: int = 1) -> np.ndarray:
-        """Heatmap pixels (of maps upsampled ``upsample_factor`` times, as
+                         upsample_factor: int = 1,
+                         map_stride: Optional[float] = None) -> np.ndarray:
+        """Heatmap pixels (of maps of ``map_stride`` input pixels per
+        pixel, by default fd, upsampled ``upsample_factor`` times as
         ``cv2.resize`` aligns pixel centres) → input pixels; inverse of
-        :meth:`input_to_heatmap` for a factor of 1."""
-        return (keypoints + 0.5) * self.scale_factor / upsample_factor - 0.5
+        :meth:`input_to_heatmap` for the defaults."""
+        stride = self.scale_factor if map_stride is None else map_stride
+        return (keypoints + 0.5) * stride / upsample_factor - 0.5
 
-    def upsample(self, maps: np.ndarray) -> np.ndarray:
+    def upsample(self, maps: np.ndarray,
+                 factor: Optional[int] = None) -> np.ndarray:
         """(C, H, W) → (C, H·u, W·u), bicubic (cv2, pixel centres
-        aligned), u = ``upsample_factor``."""
-        u = self.upsample_factor
+        aligned), u = ``factor`` (default ``upsample_factor``)."""
+        u = self.upsample_factor if factor is None else factor
         if u == 1 or maps.shape[0] == 0:
             return maps
         C, H, W = maps.shape
@@ -291,11 +295,21 @@ class PartAffinityFields(BaseKeypointCodec):
                                                      skeleton_links)
         return keypoints, scores
 
+    def map_upsample_factor(self, map_stride: Optional[float]) -> int:
+        """The upsampling that brings maps of ``map_stride`` input pixels
+        per pixel where ``upsample_factor`` brings stride-fd maps (to input
+        resolution by default)."""
+        if map_stride is None:
+            return self.upsample_factor
+        return max(1, int(round(self.upsample_factor * map_stride /
+                                self.scale_factor[0])))
+
     def decode_instances(self,
                          heatmaps: np.ndarray,
                          pafs: np.ndarray,
                          offsets: Optional[np.ndarray] = None,
-                         skeleton_links: Optional[Sequence] = None
+                         skeleton_links: Optional[Sequence] = None,
+                         map_stride: Optional[float] = None
                          ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Group one image's maps into persons.
 
@@ -306,6 +320,9 @@ class PartAffinityFields(BaseKeypointCodec):
             offsets (np.ndarray, optional): (2K, H, W); used when the codec
                 has ``with_block_offsets``
             skeleton_links (sequence, optional): from the dataset meta
+            map_stride (float, optional): input pixels per map pixel when
+                the maps are not at stride fd (multi-scale maps averaged at
+                the largest scale's resolution); not with offsets
 
         Returns:
             tuple:
@@ -326,10 +343,14 @@ class PartAffinityFields(BaseKeypointCodec):
             raise ValueError(
                 f'{self.__class__.__name__}.decode: {offsets.shape[0]} offset '
                 f'channels for {K} keypoints (expected {2 * K})')
-        u = self.upsample_factor
-        peaks = find_heatmap_peaks(self.upsample(heatmaps[:K]),
+        if map_stride is not None and offsets is not None:
+            raise ValueError(f'{self.__class__.__name__}.decode: block '
+                             'offsets are in cells of stride fd; decode '
+                             'them at stride fd (no map_stride)')
+        u = self.map_upsample_factor(map_stride)
+        peaks = find_heatmap_peaks(self.upsample(heatmaps[:K], u),
                                    self.peak_threshold)
-        pafs = self.upsample(pafs)
+        pafs = self.upsample(pafs, u)
         coords = []
         for k, peak in enumerate(peaks):
             xy = peak[:, :2]
@@ -359,7 +380,8 @@ class PartAffinityFields(BaseKeypointCodec):
         for k in range(K):
             found = parts[:, k] >= 0
             idx = parts[found, k]
-            keypoints[found, k] = self.heatmap_to_input(coords[k][idx], u)
+            keypoints[found, k] = self.heatmap_to_input(
+                coords[k][idx], u, map_stride)
             scores[found, k] = peaks[k][idx, 2]
         if self.person_score == 'keypoints':
             instance_scores = scores.mean(axis=1) if K else np.zeros(P)

@@ -118,8 +118,11 @@ class PartAffinityFieldHead(BaseHead):
     ``flip_indices``, the PAFs' channels mirrored by limb and the x
     components (and offsets' x) negated. Multi-scale test (the feature list
     of :class:`MultiScaleBottomupPoseEstimator`) resizes each scale's
-    heatmaps and PAFs to the first scale's map size and averages them;
-    offsets, measured in cells of their own scale, come from the first scale.
+    heatmaps and PAFs bilinearly to the largest scale's map size and
+    averages them there, as CMU OpenPose does (not pooled down to scale 1);
+    with RIE they are averaged at the first scale's size, because the
+    offsets, measured in cells of their own scale, come from the first
+    scale.
 
     Args:
         in_channels (int): backbone channels (128 for OpenPose)
@@ -516,6 +519,14 @@ class PartAffinityFieldHead(BaseHead):
 
         pafs, heatmaps, offsets = per_scale[0]
         size = heatmaps.shape[-2:]
+        map_stride = None
+        if len(per_scale) > 1 and offsets is None:
+            # CMU: the scales' maps averaged at the largest scale's
+            # resolution (RIE's offsets are in cells of the first scale)
+            size = max((h.shape[-2:] for _, h, _ in per_scale),
+                       key=lambda hw: hw[0] * hw[1])
+            map_stride = float(self.decoder.scale_factor[0]) * \
+                heatmaps.shape[-1] / size[1]
         if len(per_scale) > 1:
             pafs = torch.stack([
                 F.interpolate(p, size=size, mode='bilinear',
@@ -535,7 +546,7 @@ class PartAffinityFieldHead(BaseHead):
             keypoints, scores, person_scores = self.decoder.decode_instances(
                 heatmaps_np[i], pafs_np[i],
                 None if offsets_np is None else offsets_np[i],
-                skeleton_links=skeleton_links)
+                skeleton_links=skeleton_links, map_stride=map_stride)
             keypoints, scores = self.convert_output(keypoints, scores)
             # the person score is what CocoMetric(score_mode='bbox') ranks by
             preds.append(

@@ -336,3 +336,32 @@ def test_layout_errors_at_build_name_the_limb():
         _head(flip_indices=[0] * 17)
     with pytest.raises(ValueError, match=r'output_converter pairs \[\(17, 0\)'):
         _head(output_converter=dict(num_keypoints=17, mapping=[(17, 0)]))
+
+
+def test_multiscale_maps_are_averaged_at_the_largest_scale_without_offsets():
+    """CMU averages the scales' maps at the largest scale's resolution: the
+    baseline head decodes 32x32 maps of scales 1 and 2 at 32x32 (stride
+    fd / 2), the RIE head at the first scale's 16x16 (its offsets' cells).
+    The positions through the whole estimator: test_oracle_ap.py."""
+    torch.manual_seed(0)
+    for rie, size in ((False, 32), (True, 16)):
+        head = _head(with_block_offsets=rie).eval()
+        sample = PoseDataSample(metainfo=dict(
+            flip_indices=COCO_META['flip_indices'],
+            skeleton_links=COCO_META['skeleton_links']))
+        feats = [(torch.rand(1, 8, 16, 16), ), (torch.rand(1, 8, 32, 32), )]
+        with torch.no_grad():
+            preds, fields = head.predict(
+                feats, [sample],
+                test_cfg=dict(multiscale_test=True, output_heatmaps=True))
+        assert fields[0].heatmaps.shape[-2:] == (size, size), rie
+    # the decoder maps stride-fd/2 maps back to input pixels
+    codec = PartAffinityFields((128, 128), (16, 16))
+    assert codec.map_upsample_factor(4.) == 4
+    np.testing.assert_allclose(
+        codec.heatmap_to_input(np.array([[10., 4.]]), 4, 4.), [[10., 4.]])
+    with pytest.raises(ValueError, match='decode them at stride fd'):
+        _head().decoder.decode_instances(
+            np.zeros((18, 32, 32)), np.zeros((38, 32, 32)),
+            np.zeros((34, 32, 32)), skeleton_links=COCO_META[
+                'skeleton_links'], map_stride=4.)
