@@ -22,15 +22,14 @@ from mmpose_ext.models.losses import mixed_gaussian_masks, peak_displacements
 from mmpose_ext.models.utils import fit_gaussian_mixture
 from mmpose_ext.utils import time_calls
 
-HRNET_W32 = dict(
-    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                num_blocks=(4, ), num_channels=(64, )),
-    stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                num_blocks=(4, 4), num_channels=(32, 64)),
-    stage3=dict(num_modules=4, num_branches=3, block='BASIC',
-                num_blocks=(4, 4, 4), num_channels=(32, 64, 128)),
-    stage4=dict(num_modules=3, num_branches=4, block='BASIC',
-                num_blocks=(4, 4, 4, 4), num_channels=(32, 64, 128, 256)))
+# MMPose's HRNet-W32 (its top-down COCO config's backbone)
+HRNET_W32_CONFIG = ('mmpose::body_2d_keypoint/topdown_heatmap/coco/'
+                    'td-hm_hrnet-w32_8xb64-210e_coco-256x192.py')
+
+
+def hrnet_w32_extra():
+    from mmengine.hub import get_config
+    return get_config(HRNET_W32_CONFIG).model.backbone.extra
 
 
 def recovery():
@@ -75,7 +74,7 @@ def build_model():
     return MODELS.build(
         dict(
             type='TopdownPoseEstimator',
-            backbone=dict(type='HRNet', in_channels=3, extra=HRNET_W32),
+            backbone=dict(type='HRNet', in_channels=3, extra=hrnet_w32_extra()),
             head=dict(type='ConfidenceAwareHead', in_channels=32,
                       out_channels=17, loss=dict(type='ConfidenceAwareLoss'),
                       decoder=codec)))

@@ -41,15 +41,14 @@ TABLE5 = [
     ('5d r=5', dict(upscale_factor=5), 0.67, 2.06),
 ]
 
-HRNET_W32 = dict(
-    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                num_blocks=(4, ), num_channels=(64, )),
-    stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                num_blocks=(4, 4), num_channels=(32, 64)),
-    stage3=dict(num_modules=4, num_branches=3, block='BASIC',
-                num_blocks=(4, 4, 4), num_channels=(32, 64, 128)),
-    stage4=dict(num_modules=3, num_branches=4, block='BASIC',
-                num_blocks=(4, 4, 4, 4), num_channels=(32, 64, 128, 256)))
+# MMPose's HRNet-W32 (its top-down COCO config's backbone)
+HRNET_W32_CONFIG = ('mmpose::body_2d_keypoint/topdown_heatmap/coco/'
+                    'td-hm_hrnet-w32_8xb64-210e_coco-256x192.py')
+
+
+def hrnet_w32_extra():
+    from mmengine.hub import get_config
+    return get_config(HRNET_W32_CONFIG).model.backbone.extra
 
 
 def table5():
@@ -87,7 +86,7 @@ def conv_peak(repeats, autocast):
 def latency(repeats, dtype):
     base = dict(
         type='TopdownPoseEstimator',
-        backbone=dict(type='HRNet', in_channels=3, extra=HRNET_W32),
+        backbone=dict(type='HRNet', in_channels=3, extra=hrnet_w32_extra()),
         head=dict(type='HeatmapHead', in_channels=32, out_channels=17,
                   deconv_out_channels=None))
     enhanced = dict(

@@ -37,14 +37,13 @@ PAPER = {
 
 def build(config):
     from mmengine.config import Config
+    from mmengine.hub import get_config
     from mmpose.registry import MODELS
     from mmpose.utils import register_all_modules
     register_all_modules()
-    if config.startswith('mmpose::'):  # a config shipped with MMPose
-        import mmpose
-        config = osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs',
-                          config[len('mmpose::'):])
-    cfg = Config.fromfile(config)
+    # 'mmpose::...': a config shipped with MMPose
+    cfg = (get_config(config) if config.startswith('mmpose::') else
+           Config.fromfile(config))
     cfg.model.backbone.init_cfg = None
     return MODELS.build(cfg.model), cfg
 
