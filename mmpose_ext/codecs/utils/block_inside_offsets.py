@@ -39,18 +39,17 @@ def generate_block_inside_offsets(keypoints: np.ndarray,
     valid = valid_keypoint_mask(keypoints, keypoints_visible)
     if keypoints.shape[0] == 0 or not valid.any():
         return offsets.reshape(2 * K, H, W), np.zeros_like(weights)
-    kpts = np.where(valid[..., None], keypoints, 0.).astype(np.float64)
-    dx = kpts[..., 0, None, None] - np.arange(W)[None, None, None, :]
-    dy = kpts[..., 1, None, None] - np.arange(H)[None, None, :, None]
-    dist2 = dx**2 + dy**2  # (N, K, H, W)
-    dist2 = np.where(valid[..., None, None], dist2, np.inf)
-    nearest = dist2.argmin(axis=0)[None]  # (1, K, H, W)
-    dx = np.take_along_axis(np.broadcast_to(dx, dist2.shape), nearest, 0)[0]
-    dy = np.take_along_axis(np.broadcast_to(dy, dist2.shape), nearest, 0)[0]
     # channels without any labelled keypoint have no target
     weights *= valid.any(axis=0)[:, None, None]
-    offsets[:, 0] = np.clip(dx, -0.5, 0.5) * weights
-    offsets[:, 1] = np.clip(dy, -0.5, 0.5) * weights
+    # only the cells above the threshold (a few per keypoint) need the
+    # nearest keypoint of their type
+    ks, ys, xs = np.nonzero(weights)
+    kpts = np.where(valid[..., None], keypoints, 0.)
+    vectors = kpts[:, ks] - np.stack([xs, ys], axis=1)[None]  # (N, M, 2)
+    dist2 = np.where(valid[:, ks], np.square(vectors).sum(axis=-1), np.inf)
+    nearest = vectors[dist2.argmin(axis=0), np.arange(len(ks))]  # (M, 2)
+    offsets[ks, 0, ys, xs] = np.clip(nearest[:, 0], -0.5, 0.5)
+    offsets[ks, 1, ys, xs] = np.clip(nearest[:, 1], -0.5, 0.5)
     return offsets.reshape(2 * K, H, W), weights
 
 

@@ -54,6 +54,7 @@ def generate_max_merged_gaussian_heatmaps(
                     variance)
         gy = np.exp(-(np.arange(H)[None, None] - kpts[..., 1:2])**2 /
                     variance)
-    gx *= valid[..., None]
+    gx = (gx * valid[..., None]).astype(np.float32)
+    gy = gy.astype(np.float32)
     gaussians = gy[..., :, None] * gx[..., None, :]  # (N, K, H, W)
-    return gaussians.max(axis=0).astype(np.float32)
+    return gaussians.max(axis=0)

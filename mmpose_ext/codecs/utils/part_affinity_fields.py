@@ -152,12 +152,16 @@ def limb_attention_from_distances(distances: np.ndarray, lengths: np.ndarray,
     N, L, H, W = distances.shape
     if N == 0:
         return np.zeros((L, H, W), dtype=np.float32)
-    sigma = np.where(valid, lengths / 4., 1.)[..., None, None]
-    with np.errstate(over='ignore', under='ignore', invalid='ignore'):
-        attention = np.exp(-np.square(distances / sigma))
-    attention = np.where(valid[..., None, None] & np.isfinite(attention),
-                         attention, 0.)
-    return attention.max(axis=0).astype(np.float32)
+    # exp(-r²) falls with r = d / σ, so the max over persons is the exp of
+    # the min over persons (one exp per limb type and pixel)
+    inverse_sigma = np.where(valid, 4. / np.maximum(lengths, 1e-12),
+                             0.).astype(np.float32)[..., None, None]
+    with np.errstate(over='ignore', invalid='ignore'):
+        ratio = distances * inverse_sigma
+    ratio = np.where(valid[..., None, None] & np.isfinite(ratio), ratio,
+                     np.inf).min(axis=0)
+    with np.errstate(under='ignore'):
+        return np.exp(-np.square(ratio)).astype(np.float32)
 
 
 def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
