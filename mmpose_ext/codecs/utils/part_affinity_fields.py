@@ -70,10 +70,17 @@ def distance_to_limb_segments(heatmap_size: Tuple[int, int],
     along = (dx * units[..., 0, None])[..., None, :] + \
         (dy * units[..., 1, None])[..., :, None]  # (N, L, H, W)
     np.clip(along, 0., lengths.astype(np.float32)[..., None, None], out=along)
-    ex = dx[..., None, :] - along * ux
-    ey = dy[..., :, None] - along * uy
-    with np.errstate(over='ignore'):  # limbs far outside: inf is "far"
-        return np.sqrt(ex * ex + ey * ey)
+    # in place, two (N, L, H, W) buffers: ex = dx − along·ux, ey = dy −
+    # along·uy, then sqrt(ex² + ey²)
+    ex = along * ux
+    np.subtract(dx[..., None, :], ex, out=ex)
+    along *= uy
+    np.subtract(dy[..., :, None], along, out=along)
+    with np.errstate(over='ignore', invalid='ignore'):  # far: inf
+        np.multiply(ex, ex, out=ex)
+        np.multiply(along, along, out=along)
+        ex += along
+        return np.sqrt(ex, out=ex)
 
 
 def limb_distance_maps(heatmap_size: Tuple[int, int], keypoints: np.ndarray,
