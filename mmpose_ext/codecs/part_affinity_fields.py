@@ -202,7 +202,7 @@ class PartAffinityFields(BaseKeypointCodec):
         if u == 1 or maps.shape[0] == 0:
             return maps
         C, H, W = maps.shape
-        # cv2 takes at most 512 channels at once; (H, W, C) layout
+        # cv2 resizes (H, W, C) images
         return np.ascontiguousarray(cv2.resize(
             np.ascontiguousarray(maps.transpose(1, 2, 0), dtype=np.float32),
             (W * u, H * u), interpolation=cv2.INTER_CUBIC).reshape(
@@ -354,7 +354,7 @@ class PartAffinityFields(BaseKeypointCodec):
         coords = []
         for k, peak in enumerate(peaks):
             xy = peak[:, :2]
-            if self.with_block_offsets and offsets is not None and u == 1:
+            if self.with_block_offsets and offsets is not None:
                 xy = refine_peaks_with_block_offsets(
                     xy, offsets[2 * k:2 * k + 2])
             coords.append(xy.astype(np.float64))

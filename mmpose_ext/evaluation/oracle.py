@@ -210,7 +210,8 @@ class _GroundTruthMaps:
         maps = [torch.from_numpy(encoded[key])[None]
                 for key in ('pafs', 'heatmaps')]
         offsets = encoded.get('offsets')
-        maps.append(None if offsets is None else torch.from_numpy(offsets)[None])
+        maps.append(None if offsets is None else
+                    torch.from_numpy(offsets)[None])
         return [tuple(maps)]
 
 

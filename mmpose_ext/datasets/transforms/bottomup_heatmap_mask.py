@@ -4,7 +4,6 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 import pycocotools.mask as coco_mask
-from mmcv.image import imflip_
 from mmpose.datasets.transforms import BottomupGetHeatmapMask
 from mmpose.registry import TRANSFORMS
 
@@ -30,9 +29,10 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
     'majority'``). A person narrower than about half a cell then vanishes
     from the mask and is taught as background: of the bundled sample's two
     unannotated persons, at 256×256 with cells of 8, the one of image 40083
-    (5.6 input pixels wide) vanishes. ``invalid_cell='any'`` masks every cell that any invalid input
-    pixel touches (area resize, a cell stays only if wholly valid), which is
-    what OpenPose's mask_miss intends and what the PAF configs use.
+    (5.6 input pixels wide) vanishes. ``invalid_cell='any'`` masks every
+    cell that any invalid input pixel touches (area resize, a cell stays
+    only if wholly valid), which is what OpenPose's mask_miss intends and
+    what the PAF configs use.
 
     Outside the image (the padding of an affine crop) MMPose's mask is 0,
     so the network is never taught background there and, trained that way,
@@ -69,17 +69,11 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
                              'meaning with get_invalid=True')
         self.invalid_cell = invalid_cell
         self.outside_valid = outside_valid
-
-    def outside_image(self, results: Dict) -> np.ndarray:
-        """(h, w) bool at input size: where the warp (and flip) put no
-        image pixel."""
-        img_h, img_w = results['img_shape'][:2]
-        inside = cv2.warpAffine(
-            np.ones((img_h, img_w), np.float32), results['warp_mat'],
-            tuple(results['input_size']), flags=cv2.INTER_LINEAR)
-        if results.get('flip', False) and results.get('flip_direction'):
-            inside = imflip_(inside, results['flip_direction'])
-        return inside < 0.5
+        # MMPose's transform on the invalid region warps it with a border of
+        # 0, so outside the image is "not invalid": its complement is the
+        # valid region with the outside valid, from one warp
+        self._invalid_region = (BottomupHeatmapMask(get_invalid=True)
+                                if outside_valid else None)
 
     def transform(self, results: Dict) -> Dict:
         custom = self.invalid_cell == 'any' or self.outside_valid
@@ -88,12 +82,12 @@ class BottomupHeatmapMask(BottomupGetHeatmapMask):
         # MMPose's transform without heatmaps gives the mask at input size
         heatmaps = results.pop('heatmaps')
         try:
-            results = super().transform(results)
+            if self._invalid_region is not None:
+                valid = ~self._invalid_region(results)['heatmap_mask']
+            else:
+                valid = super().transform(results)['heatmap_mask']
         finally:
             results['heatmaps'] = heatmaps
-        valid = results['heatmap_mask']
-        if self.outside_valid and 'warp_mat' in results:
-            valid = valid | self.outside_image(results)
         valid = valid.astype(np.float32)
         levels = heatmaps if isinstance(heatmaps, list) else [heatmaps]
         if self.invalid_cell == 'any':  # a cell stays if wholly valid

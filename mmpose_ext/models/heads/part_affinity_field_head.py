@@ -7,6 +7,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from mmengine.structures import InstanceData, PixelData
+from mmpose.evaluation.functional.transforms import transform_pred
 from mmpose.models.heads.base_head import BaseHead
 from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import KEYPOINT_CODECS, MODELS
@@ -273,8 +274,9 @@ class PartAffinityFieldHead(BaseHead):
                     f'PartAffinityFieldHead: output_converter pairs {bad} '
                     f'leave 0..{num_keypoints - 1} (network) or '
                     f'0..{output_converter["num_keypoints"] - 1} (output)')
-            self.output_converter = (int(output_converter['num_keypoints']),
-                                     mapping)
+            self.output_converter = dict(
+                num_keypoints=int(output_converter['num_keypoints']),
+                mapping=mapping)
 
     def _check_limbs(self, links) -> None:
         """Fixed limbs must name keypoints of the layout and be
@@ -282,7 +284,7 @@ class PartAffinityFieldHead(BaseHead):
         if links is None:
             return
         for index, (a, b) in enumerate(links):
-            if not (0 <= a < self.num_keypoints and 0 <= b < self.num_keypoints):
+            if not (0 <= min(a, b) and max(a, b) < self.num_keypoints):
                 raise ValueError(
                     f'PartAffinityFieldHead: limb {index} ({a}, {b}) of the '
                     f'decoder\'s skeleton_links names a keypoint outside '
@@ -301,16 +303,14 @@ class PartAffinityFieldHead(BaseHead):
 
     def convert_output(self, keypoints, scores):
         """(P, K, 2), (P, K) in the network's layout → the output layout
-        (``output_converter``); unchanged without one."""
+        (``output_converter``, with MMPose's ``transform_pred``, which
+        CocoMetric's ``pred_converter`` uses); unchanged without one."""
         if self.output_converter is None:
             return keypoints, scores
-        num_out, mapping = self.output_converter
-        out_kpts = np.zeros((len(keypoints), num_out, 2), keypoints.dtype)
-        out_scores = np.zeros((len(scores), num_out), scores.dtype)
-        for src, dst in mapping:
-            out_kpts[:, dst] = keypoints[:, src]
-            out_scores[:, dst] = scores[:, src]
-        return out_kpts, out_scores
+        converted = transform_pred(
+            dict(keypoints=keypoints, keypoint_scores=scores),
+            **self.output_converter)
+        return converted['keypoints'], converted['keypoint_scores']
 
     # forward ---------------------------------------------------------------
     def split_heatmap_branch(self, out: Tensor) -> Tuple[Tensor,
@@ -479,9 +479,10 @@ class PartAffinityFieldHead(BaseHead):
         Returns:
             list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels,
             ``keypoint_scores`` (P, K) and ``bbox_scores`` (P, ) (the
-            decoder's person score, by its ``person_score``); with ``output_heatmaps`` also a
-            list of PixelData with ``heatmaps`` (K, h, w, no background),
-            ``pafs`` (2L, h, w) and, with RIE, ``offsets`` (2K, h, w).
+            decoder's person score, by its ``person_score``); with
+            ``output_heatmaps`` also a list of PixelData with ``heatmaps``
+            (K, h, w, no background), ``pafs`` (2L, h, w) and, with RIE,
+            ``offsets`` (2K, h, w).
         """
         if self.decoder is None:
             raise ValueError('PartAffinityFieldHead.predict needs a decoder '
