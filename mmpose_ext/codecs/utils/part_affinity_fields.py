@@ -1,174 +1,163 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""Part Affinity Field targets (eq. (2) of Liu et al., after OpenPose)."""
-from typing import Sequence, Tuple
+"""Part Affinity Field targets (eq. (2) of Liu et al., after OpenPose) and
+SALM's limb attention (eqs. (15), (16)), computed on the pixels near each
+limb only."""
+from typing import NamedTuple, Sequence, Tuple
 
 import numpy as np
 
 from .multi_person_heatmaps import valid_keypoint_mask
 
+# SALM's attention exp(−r²), r = d / σ, is cut at r = 5: exp(−25) ≈ 1.4e-11,
+# so α·attention + 1 rounds to 1 in float32 for any α up to 4000
+ATTENTION_CUTOFF_SIGMAS = 5.
+# σ of eq. (16) is a quarter of the limb's length in heatmap pixels
+LIMB_LENGTHS_PER_SIGMA = 0.25
 
-def limb_segment_geometry(keypoints: np.ndarray,
-                          keypoints_visible: np.ndarray,
-                          skeleton_links: Sequence[Sequence[int]],
-                          min_length: float = 1e-6):
-    """Start points, unit directions and lengths of every person's limbs.
 
-    Args:
-        keypoints (np.ndarray): (N, K, 2)
-        keypoints_visible (np.ndarray): (N, K)
-        skeleton_links (sequence): L pairs (parent, child) of keypoint ids
-        min_length (float): limbs shorter than this (coincident endpoints)
-            are marked invalid
+class LimbPixels(NamedTuple):
+    """The pixels near every person's limbs in one image, as M (limb,
+    pixel) pairs: what PAFs and SALM's attention are computed on, so that
+    no work is spent on the pixels far from every limb.
 
-    Returns:
-        tuple:
-        - starts (np.ndarray): (N, L, 2), 0 where invalid
-        - units (np.ndarray): (N, L, 2) unit vectors parent → child, 0 where
-          invalid
-        - lengths (np.ndarray): (N, L), 0 where invalid
-        - valid (np.ndarray): bool (N, L): both ends labelled and finite and
-          the limb longer than ``min_length``
+    Attributes:
+        map_shape (tuple): (L, H, W) of one map per limb type
+        cell (np.ndarray): (M,) flat index ``(l·H + y)·W + x`` into the maps
+            of pixel (x, y) for a limb of type l
+        squared_distance (np.ndarray): (M,) from the pixel to that person's
+            limb segment (the projection clamped to the segment, so beyond
+            an end the distance is to that end: P_s of eq. (16)), in heatmap
+            pixels²
+        directions (np.ndarray): (2, M) the limb's unit vector parent →
+            child (x, y)
+        lengths (np.ndarray): (M,) the limb's length in heatmap pixels
     """
-    links = np.asarray(skeleton_links, dtype=np.int64).reshape(-1, 2)
-    kp_valid = valid_keypoint_mask(keypoints, keypoints_visible)
-    kpts = np.where(kp_valid[..., None], keypoints, 0.).astype(np.float64)
-    starts = kpts[:, links[:, 0]]
-    vectors = kpts[:, links[:, 1]] - starts
-    lengths = np.linalg.norm(vectors, axis=-1)
-    valid = (kp_valid[:, links[:, 0]] & kp_valid[:, links[:, 1]]
-             & (lengths > min_length))
-    lengths = np.where(valid, lengths, 0.)
-    units = np.where(valid[..., None],
-                     vectors / np.maximum(lengths, min_length)[..., None], 0.)
-    starts = np.where(valid[..., None], starts, 0.)
-    return starts, units, lengths, valid
+    map_shape: Tuple[int, int, int]
+    cell: np.ndarray
+    squared_distance: np.ndarray
+    directions: np.ndarray
+    lengths: np.ndarray
 
 
-def distance_to_limb_segments(heatmap_size: Tuple[int, int],
-                              starts: np.ndarray, units: np.ndarray,
-                              lengths: np.ndarray) -> np.ndarray:
-    """Distance of every heatmap pixel to every limb segment.
-
-    The pixel's projection onto the segment's line is clamped to the segment,
-    so beyond an end the distance is to that end point (P_s of eq. (16)).
-
-    Args:
-        heatmap_size (tuple): [W, H]
-        starts, units (np.ndarray): (N, L, 2)
-        lengths (np.ndarray): (N, L)
-
-    Returns:
-        np.ndarray: (N, L, H, W)
-    """
-    W, H = heatmap_size
-    starts = starts.astype(np.float32)
-    units = units.astype(np.float32)
-    dx = np.arange(W, dtype=np.float32) - starts[..., 0, None]  # (N, L, W)
-    dy = np.arange(H, dtype=np.float32) - starts[..., 1, None]  # (N, L, H)
-    ux = units[..., 0, None, None]
-    uy = units[..., 1, None, None]
-    along = (dx * units[..., 0, None])[..., None, :] + \
-        (dy * units[..., 1, None])[..., :, None]  # (N, L, H, W)
-    np.clip(along, 0., lengths.astype(np.float32)[..., None, None], out=along)
-    # in place, two (N, L, H, W) buffers: ex = dx − along·ux, ey = dy −
-    # along·uy, then sqrt(ex² + ey²)
-    ex = along * ux
-    np.subtract(dx[..., None, :], ex, out=ex)
-    along *= uy
-    np.subtract(dy[..., :, None], along, out=along)
-    with np.errstate(over='ignore', invalid='ignore'):  # far: inf
-        np.multiply(ex, ex, out=ex)
-        np.multiply(along, along, out=along)
-        ex += along
-        return np.sqrt(ex, out=ex)
-
-
-def limb_distance_maps(heatmap_size: Tuple[int, int], keypoints: np.ndarray,
-                       keypoints_visible: np.ndarray,
-                       skeleton_links: Sequence[Sequence[int]]):
-    """Every person's limb geometry and every pixel's distance to each limb.
+def pixels_near_limbs(heatmap_size: Tuple[int, int], keypoints: np.ndarray,
+                      keypoints_visible: np.ndarray,
+                      skeleton_links: Sequence[Sequence[int]],
+                      margin: float = 1.,
+                      margin_lengths: float = 0.) -> LimbPixels:
+    """Every pixel of the box around each valid limb segment, widened by
+    ``max(margin, margin_lengths · length)`` heatmap pixels, and its
+    distance to the segment. Limbs with an unlabelled or non-finite end and
+    zero-length limbs have no pixels.
 
     Args:
         heatmap_size (tuple): [W, H]
         keypoints (np.ndarray): (N, K, 2) in heatmap coordinates
         keypoints_visible (np.ndarray): (N, K)
         skeleton_links (sequence): L (parent, child) keypoint id pairs
+        margin (float): widening in heatmap pixels
+        margin_lengths (float): widening in limb lengths
 
     Returns:
-        tuple:
-        - distances (np.ndarray): (N, L, H, W) pixel → segment distance
-        - units (np.ndarray): (N, L, 2) unit vectors parent → child
-        - lengths (np.ndarray): (N, L) limb lengths in heatmap pixels
-        - valid (np.ndarray): bool (N, L), see :func:`limb_segment_geometry`
+        LimbPixels: the pixels with their distances and limbs
     """
-    starts, units, lengths, valid = limb_segment_geometry(
-        keypoints, keypoints_visible, skeleton_links)
-    distances = distance_to_limb_segments(heatmap_size, starts, units,
-                                          lengths)
-    return distances, units, lengths, valid
+    W, H = heatmap_size
+    links = np.asarray(skeleton_links, dtype=np.int64).reshape(-1, 2)
+    labelled = valid_keypoint_mask(keypoints, keypoints_visible)
+    with np.errstate(invalid='ignore', over='ignore'):  # unlabelled ends
+        vectors = keypoints[:, links[:, 1]] - keypoints[:, links[:, 0]]
+        lengths = np.hypot(vectors[..., 0], vectors[..., 1])  # (N, L)
+    # the limbs with both ends labelled and apart, as flat arrays
+    person, link = np.nonzero(labelled[:, links[:, 0]]
+                              & labelled[:, links[:, 1]] & (lengths > 1e-6))
+    starts = keypoints[person, links[link, 0]].astype(np.float64)
+    ends = keypoints[person, links[link, 1]].astype(np.float64)
+    lengths = lengths[person, link]
+    units = (ends - starts) / lengths[:, None]
+    # each limb's box, widened and clipped to the map
+    widening = np.maximum(margin, margin_lengths * lengths)[:, None]
+    top = np.array([W - 1, H - 1], dtype=np.float64)
+    low = np.ceil(np.clip(np.minimum(starts, ends) - widening, 0., top + 1))
+    high = np.floor(np.clip(np.maximum(starts, ends) + widening, -1., top))
+    extent = np.maximum(high - low + 1, 0).astype(np.int64)
+    sizes = extent[:, 0] * extent[:, 1]
+    # a ragged arange: pixel i of a box is (i mod width, i div width) from
+    # its corner; per-limb values are repeated over its box's pixels (1-D
+    # repeats: several times cheaper than row gathers)
+    index = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes,
+                                               sizes)
+    rows, cols = np.divmod(index, np.repeat(extent[:, 0], sizes))
+    low = low.astype(np.int64)
+    corner_cell = (link * H + low[:, 1]) * W + low[:, 0]
+    cell = np.repeat(corner_cell, sizes) + rows * W + cols
+    dx = cols + np.repeat(low[:, 0] - starts[:, 0], sizes)
+    dy = rows + np.repeat(low[:, 1] - starts[:, 1], sizes)
+    directions = np.stack([np.repeat(units[:, 0], sizes),
+                           np.repeat(units[:, 1], sizes)])
+    lengths = np.repeat(lengths, sizes)
+    along = np.minimum(
+        np.maximum(dx * directions[0] + dy * directions[1], 0.), lengths)
+    squared_distance = (np.square(dx - along * directions[0]) +
+                        np.square(dy - along * directions[1]))
+    return LimbPixels((len(links), H, W), cell, squared_distance, directions,
+                      lengths)
 
 
-def part_affinity_fields_from_distances(distances: np.ndarray,
-                                        units: np.ndarray, valid: np.ndarray,
-                                        limb_width: float = 1.) -> np.ndarray:
-    """PAF targets of eq. (2) from :func:`limb_distance_maps`: the unit
-    vector parent → child on every pixel within ``limb_width`` of the limb
-    segment, 0 elsewhere; where several persons' limbs of one type cover a
-    pixel their vectors are averaged (as OpenPose does).
+def part_affinity_fields(limb_pixels: LimbPixels,
+                         limb_width: float = 1.) -> np.ndarray:
+    """PAF targets of eq. (2): the unit vector parent → child on every pixel
+    within ``limb_width`` of the limb segment, 0 elsewhere; where several
+    persons' limbs of one type cover a pixel their vectors are averaged (as
+    OpenPose does).
 
     Args:
-        distances (np.ndarray): (N, L, H, W)
-        units (np.ndarray): (N, L, 2)
-        valid (np.ndarray): bool (N, L)
+        limb_pixels (LimbPixels): from :func:`pixels_near_limbs` with
+            ``margin >= limb_width``
         limb_width (float): half-width of the limb band in heatmap pixels
 
     Returns:
         np.ndarray: (2L, H, W) float32, channels (x_0, y_0, x_1, y_1, ...)
     """
-    N, L, H, W = distances.shape
-    on_limb = (distances <= limb_width) & valid[..., None, None]
-    weights = on_limb.astype(np.float32)
-    count = weights.sum(axis=0)  # (L, H, W)
-    weights /= np.maximum(count, 1.)
-    units = units.astype(np.float32)
-    pafs = np.stack([(weights * units[..., 0, None, None]).sum(axis=0),
-                     (weights * units[..., 1, None, None]).sum(axis=0)],
-                    axis=1)  # (L, 2, H, W)
+    L, H, W = limb_pixels.map_shape
+    on_limb = limb_pixels.squared_distance <= limb_width**2
+    cell = limb_pixels.cell[on_limb]
+    directions = limb_pixels.directions[:, on_limb]
+    # each person's unit vector divided by the number of persons covering
+    # the cell, summed: the mean
+    share = 1. / np.bincount(cell, minlength=L * H * W)[cell]
+    pafs = np.zeros((L, 2, H * W), dtype=np.float32)
+    x_cell = cell + cell // (H * W) * (H * W)  # cell of (l, x, y, x) in pafs
+    np.add.at(pafs.reshape(-1), x_cell, directions[0] * share)
+    np.add.at(pafs.reshape(-1), x_cell + H * W, directions[1] * share)
     return pafs.reshape(2 * L, H, W)
 
 
-def limb_attention_from_distances(distances: np.ndarray, lengths: np.ndarray,
-                                  valid: np.ndarray) -> np.ndarray:
+def limb_attention(limb_pixels: LimbPixels) -> np.ndarray:
     r"""The Gaussian part of SALM's pixel weight (eqs. (15), (16) of Liu et
-    al.): :math:`\exp(-\|P - P_s\|^2 / \sigma^2)` with P_s the
-    pixel's projection onto the limb segment and
+    al.): :math:`\exp(-\|P - P_s\|^2 / \sigma^2)` with P_s the pixel's
+    projection onto the limb segment and
     :math:`\sigma = \|P_{parent} - P_{child}\| / (4 f_d)`, i.e. a quarter of
     the limb's length in heatmap pixels; max over persons.
 
-    A limb with an unlabelled end or of zero length has no attention (0
-    everywhere), so its loss weight stays 1: never NaN.
+    Pixels farther than ``ATTENTION_CUTOFF_SIGMAS`` σ from every limb get 0
+    (exp(−25) ≈ 1.4e-11 at the cut, below float32's resolution of the
+    loss weight α·attention + 1 for α ≤ 4000). A limb with an unlabelled end
+    or of zero length has no attention (0 everywhere), so its loss weight
+    stays 1: never NaN.
 
     Args:
-        distances (np.ndarray): (N, L, H, W) in heatmap pixels
-        lengths (np.ndarray): (N, L) in heatmap pixels
-        valid (np.ndarray): bool (N, L)
+        limb_pixels (LimbPixels): from :func:`pixels_near_limbs` with
+            ``margin_lengths >= ATTENTION_CUTOFF_SIGMAS *
+            LIMB_LENGTHS_PER_SIGMA``
 
     Returns:
         np.ndarray: (L, H, W) float32 in [0, 1]
     """
-    N, L, H, W = distances.shape
-    if N == 0:
-        return np.zeros((L, H, W), dtype=np.float32)
-    # exp(-r²) falls with r = d / σ, so the max over persons is the exp of
-    # the min over persons (one exp per limb type and pixel)
-    inverse_sigma = np.where(valid, 4. / np.maximum(lengths, 1e-12),
-                             0.).astype(np.float32)[..., None, None]
-    with np.errstate(over='ignore', invalid='ignore'):
-        ratio = distances * inverse_sigma
-    ratio = np.where(valid[..., None, None] & np.isfinite(ratio), ratio,
-                     np.inf).min(axis=0)
+    sigma = LIMB_LENGTHS_PER_SIGMA * limb_pixels.lengths
     with np.errstate(under='ignore'):
-        return np.exp(-np.square(ratio)).astype(np.float32)
+        values = np.exp(-limb_pixels.squared_distance / np.square(sigma))
+    attention = np.zeros(limb_pixels.map_shape)
+    np.maximum.at(attention.reshape(-1), limb_pixels.cell, values)
+    return attention.astype(np.float32)
 
 
 def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
@@ -177,10 +166,8 @@ def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
                                   skeleton_links: Sequence[Sequence[int]],
                                   limb_width: float = 1.) -> np.ndarray:
     """PAF targets of eq. (2) for all persons of one image (see
-    :func:`part_affinity_fields_from_distances`).
-
-    Limbs with an unlabelled or non-finite end, and zero-length limbs, add
-    nothing (no NaN). Vectorised over persons, limbs and pixels.
+    :func:`part_affinity_fields`). Limbs with an unlabelled or non-finite
+    end, and zero-length limbs, add nothing (no NaN).
 
     Args:
         heatmap_size (tuple): [W, H]
@@ -192,12 +179,6 @@ def generate_part_affinity_fields(heatmap_size: Tuple[int, int],
     Returns:
         np.ndarray: (2L, H, W) float32, channels (x_0, y_0, x_1, y_1, ...)
     """
-    W, H = heatmap_size
-    L = len(skeleton_links)
-    if keypoints.shape[0] == 0 or L == 0:
-        return np.zeros((2 * L, H, W), dtype=np.float32)
-    distances, units, _, valid = limb_distance_maps(heatmap_size, keypoints,
-                                                    keypoints_visible,
-                                                    skeleton_links)
-    return part_affinity_fields_from_distances(distances, units, valid,
-                                               limb_width)
+    return part_affinity_fields(
+        pixels_near_limbs(heatmap_size, keypoints, keypoints_visible,
+                          skeleton_links, margin=limb_width), limb_width)
