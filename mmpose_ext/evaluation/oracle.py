@@ -255,6 +255,11 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
         size = np.asarray(results['input_size'], dtype=np.float64)
         scale = np.asarray(results['input_scale'], dtype=np.float64)
         center = np.asarray(results['input_center'], dtype=np.float64)
+        # an image without annotated persons has no keypoint keys in
+        # MMPose's bottom-up data info: no persons to encode
+        num_keypoints = dataset.metainfo['num_keypoints']
+        results.setdefault('keypoints', np.zeros((0, num_keypoints, 2)))
+        results.setdefault('keypoints_visible', np.zeros((0, num_keypoints)))
         # image pixels -> input pixels: the inverse of the estimator's map
         oracle.keypoints = (np.asarray(results['keypoints'], np.float64) -
                             center + 0.5 * scale) * size / scale
@@ -334,9 +339,8 @@ def oracle_evaluate(cfg: Config,
     for data_sample, results in samples:
         evaluator.process([data_sample])
         images.add(results['img_id'])
-        labelled = np.asarray(results['keypoints_visible']).reshape(
-            len(results['keypoints']), -1) > 0
-        persons += int(labelled.any(axis=1).sum())
+        visible = np.asarray(results['keypoints_visible']) > 0
+        persons += int(visible.any(axis=tuple(range(1, visible.ndim))).sum())
     metrics = evaluator.evaluate(len(dataset))
     metrics.update(images=len(images), persons=persons)
     return metrics

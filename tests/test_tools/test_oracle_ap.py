@@ -2,6 +2,7 @@
 """tools/analysis_tools/oracle_ap.py: the config's test pipeline, the codec's
 encoding of the ground truth in place of the network, the head's decode and
 the estimator's mapping back, scored by the config's evaluator."""
+import json
 import os.path as osp
 import runpy
 import sys
@@ -76,3 +77,26 @@ def test_bottom_up_paf_configs_through_the_estimator(monkeypatch, capsys,
                     *options)
     assert lines[-1].endswith('(4 images, 12 persons)')
     assert low <= float(lines[-1].split()[2]) <= high
+
+
+def test_bottom_up_image_without_persons(monkeypatch, capsys, tmp_path):
+    """An image whose persons were all removed (MMPose's bottom-up data info
+    then has no keypoint keys) is scored with no ground truth, not a
+    KeyError."""
+    with open(osp.join(COCO_MINI, 'person_keypoints.json')) as f:
+        coco = json.load(f)
+    single = [a['image_id'] for a in coco['annotations']
+              if a['num_keypoints'] > 0]
+    emptied = min(single, key=single.count)  # the one-person image
+    coco['annotations'] = [a for a in coco['annotations']
+                           if a['image_id'] != emptied]
+    ann_file = tmp_path / 'no_persons_in_one_image.json'
+    ann_file.write_text(json.dumps(coco))
+    lines = _oracle(monkeypatch, capsys,
+                    osp.join(REPO, 'configs/openpose/coco/'
+                             'openpose-rie_vgg-tiny_1xb4-500e_coco-sample-'
+                             '256x256.py'),
+                    '--ann-file', str(ann_file), '--img-root',
+                    osp.join(COCO_MINI, 'images'))
+    assert lines[-1].endswith('(4 images, 11 persons)')
+    assert float(lines[-1].split()[2]) >= 0.97
