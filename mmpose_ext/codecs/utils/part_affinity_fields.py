@@ -125,7 +125,8 @@ def part_affinity_fields(limb_pixels: LimbPixels,
     # the cell, summed: the mean
     share = 1. / np.bincount(cell, minlength=L * H * W)[cell]
     pafs = np.zeros((L, 2, H * W), dtype=np.float32)
-    x_cell = cell + cell // (H * W) * (H * W)  # cell of (l, x, y, x) in pafs
+    # the pixel in channel 2l (x of limb type l) of the (2L, H, W) PAFs
+    x_cell = cell + cell // (H * W) * (H * W)
     # (float32 values: ufunc.at is several times slower when it casts)
     np.add.at(pafs.reshape(-1), x_cell,
               (directions[0] * share).astype(np.float32))
