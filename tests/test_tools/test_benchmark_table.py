@@ -67,3 +67,16 @@ def test_table_errors(tmp_path):
     assert "no config matches ['configs/nothing/*.py']" in result.stderr
     result = run_script([TOOL, '--batch-sizes', '0'])
     assert result.returncode != 0 and '--batch-sizes' in result.stderr
+
+
+def test_input_size_of_bottom_up_resize_subclasses():
+    """The paper's OpenPose configs test at CMU's resolution with
+    BottomupResizeByHeight (a BottomupResize): measured at its input_size,
+    as a bottom-up config."""
+    import runpy
+
+    from mmengine.config import Config
+    tool = runpy.run_path(TOOL)
+    config = 'configs/openpose/coco/openpose_vgg19_2xb5-600kit_coco-368x368.py'
+    cfg = Config.fromfile(osp.join(REPO, config))
+    assert tool['pipeline_input_size'](cfg, config) == ((368, 368), True)

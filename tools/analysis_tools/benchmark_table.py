@@ -116,12 +116,22 @@ def parameter_count(model_cfg):
 
 
 def pipeline_input_size(cfg, config):
+    """The val pipeline's ``input_size`` (a bottom-up resize measures a
+    square image: ``BottomupResizeByHeight`` gives it that size too) and
+    whether the config is bottom-up."""
+    from mmengine.registry import init_default_scope
+    from mmpose.datasets.transforms import BottomupResize, TopdownAffine
+    from mmpose.registry import TRANSFORMS
+    init_default_scope('mmpose')
     for transform in cfg.val_dataloader.dataset.pipeline:
-        if transform['type'] in ('TopdownAffine', 'BottomupResize'):
+        transform_type = TRANSFORMS.get(transform['type'])
+        if isinstance(transform_type, type) and issubclass(
+                transform_type, (TopdownAffine, BottomupResize)):
             return (tuple(transform['input_size']),
-                    transform['type'] == 'BottomupResize')
+                    issubclass(transform_type, BottomupResize))
     raise ValueError(f'{config}: the val pipeline has neither TopdownAffine '
-                     'nor BottomupResize, so its input size is unknown')
+                     'nor BottomupResize (or a subclass), so its input size '
+                     'is unknown')
 
 
 def dataset_name(cfg):
