@@ -62,8 +62,13 @@ class CheckedCocoDataset(CocoDataset):
             return f'bbox {bbox} has a negative width or height'
         expected = 3 * self.metainfo['num_keypoints']
         if len(ann['keypoints']) != expected:
-            return (f'{len(ann["keypoints"])} keypoint values, expected '
-                    f'{expected} (3 x {self.metainfo["num_keypoints"]})')
+            problem = (f'{len(ann["keypoints"])} keypoint values, expected '
+                       f'{expected} (3 x {self.metainfo["num_keypoints"]})')
+            if self.metainfo['num_keypoints'] == 17:
+                problem += ('; a CrowdPose, MPII or COCO-plus-more-points '
+                            'file converts to COCO-17 with '
+                            'tools/dataset_converters/to_coco17.py')
+            return problem
         if not all(math.isfinite(float(v)) for v in ann['keypoints']):
             return 'non-finite keypoint values'
         if 'area' in ann and (not math.isfinite(float(ann['area']))

@@ -46,7 +46,9 @@ def _break(content, index, change):
 @pytest.mark.parametrize('change,problem', [
     (lambda a: a.pop('bbox'), "missing key(s) ['bbox']"),
     (lambda a: a.update(keypoints=a['keypoints'][:-3]),
-     '48 keypoint values, expected 51'),
+     '48 keypoint values, expected 51 (3 x 17); a CrowdPose, MPII or '
+     'COCO-plus-more-points file converts to COCO-17 with '
+     'tools/dataset_converters/to_coco17.py'),
     (lambda a: a.update(area=-5.0), 'area -5.0 is negative'),
     (lambda a: a.update(bbox=[10, 10, -4, 20]), 'negative width or height'),
 ])
