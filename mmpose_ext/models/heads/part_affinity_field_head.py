@@ -466,6 +466,43 @@ class PartAffinityFieldHead(BaseHead):
                                     shift_heatmap=False)
         return pafs, heatmaps, offsets
 
+    @staticmethod
+    def cells_on_image(metainfo: dict,
+                       map_size: Tuple[int, int]) -> Optional[np.ndarray]:
+        """Which cells of maps covering the network input lie (at least
+        partly) on the image, not on the padding a bottom-up resize adds.
+
+        Args:
+            metainfo (dict): a sample's ``input_size`` (w, h),
+                ``input_center``, ``input_scale`` (the input's extent in
+                image pixels) and ``ori_shape`` (h, w)
+            map_size (tuple): (h, w) of the maps
+
+        Returns:
+            np.ndarray | None: (h, w) float32, 1 on the image and 0 on the
+            padding; None when the sample lacks those keys
+        """
+        keys = ('input_size', 'input_center', 'input_scale', 'ori_shape')
+        if not all(key in metainfo for key in keys):
+            return None
+        input_size = np.asarray(metainfo['input_size'], dtype=np.float64)
+        center = np.asarray(metainfo['input_center'], dtype=np.float64)
+        scale = np.asarray(metainfo['input_scale'], dtype=np.float64)
+        image_size = np.asarray(metainfo['ori_shape'][:2][::-1],
+                                dtype=np.float64)  # (w, h)
+        inside = []
+        for axis, cells in enumerate(map_size[::-1]):  # x, then y
+            # cell j covers input pixels [j·stride, (j + 1)·stride), i.e.
+            # [j·stride − 0.5, (j + 1)·stride − 0.5] between pixel centres;
+            # MMPose maps input x to x·scale / size + center − scale / 2
+            stride = input_size[axis] / cells
+            edges = np.arange(cells + 1) * stride - 0.5
+            edges = (edges * scale[axis] / input_size[axis] + center[axis] -
+                     0.5 * scale[axis])
+            inside.append((edges[:-1] < image_size[axis] - 0.5)
+                          & (edges[1:] > -0.5))
+        return (inside[1][:, None] & inside[0][None, :]).astype(np.float32)
+
     def predict(self,
                 feats: Features,
                 batch_data_samples: OptSampleList,
@@ -544,8 +581,15 @@ class PartAffinityFieldHead(BaseHead):
         offsets_np = None if offsets is None else to_numpy(offsets.float())
         preds = []
         for i in range(heatmaps_np.shape[0]):
+            # no peaks on the padding: CMU OpenPose crops it off the maps
+            sample_heatmaps = heatmaps_np[i]
+            inside = self.cells_on_image(batch_data_samples[i].metainfo,
+                                         sample_heatmaps.shape[-2:])
+            if inside is not None:
+                sample_heatmaps = sample_heatmaps.copy()
+                sample_heatmaps[:self.num_keypoints] *= inside
             keypoints, scores, person_scores = self.decoder.decode_instances(
-                heatmaps_np[i], pafs_np[i],
+                sample_heatmaps, pafs_np[i],
                 None if offsets_np is None else offsets_np[i],
                 skeleton_links=skeleton_links, map_stride=map_stride)
             keypoints, scores = self.convert_output(keypoints, scores)

@@ -365,3 +365,39 @@ def test_multiscale_maps_are_averaged_at_the_largest_scale_without_offsets():
             np.zeros((18, 32, 32)), np.zeros((38, 32, 32)),
             np.zeros((34, 32, 32)), skeleton_links=COCO_META[
                 'skeleton_links'], map_stride=4.)
+
+
+def test_no_persons_are_decoded_on_the_padding():
+    """A 128x64 image fitted into the 128x128 input sits between input rows
+    31.5 and 95.5 (MMPose's BottomupResize pads above and below). Maps with
+    one person on the image and one on the padding (what an untrained or
+    padding-masked network may predict there) decode to the first only, as
+    CMU OpenPose crops the padding off its maps; without the image's
+    geometry in the metainfo both are decoded."""
+    from mmpose_ext.testing import STANDING_PERSON
+    person = np.asarray(STANDING_PERSON, dtype=np.float64) * 0.3
+    on_image = person + [40., 40.]  # rows 39-93
+    on_padding = person * 0.5 + [90., 2.]  # rows 1-28: all above 31.5
+    head = _head(with_block_offsets=False).eval()
+    codec = PartAffinityFields((128, 128), (16, 16))
+    encoded = codec.encode(np.stack([on_image, on_padding]),
+                           np.ones((2, 17)),
+                           skeleton_links=COCO_META['skeleton_links'])
+    maps = tuple(torch.from_numpy(encoded[k])[None]
+                 for k in ('pafs', 'heatmaps'))
+    head.last_stage_maps = lambda feats: (*maps, None)
+    geometry = dict(input_size=(128, 128), input_center=(64., 32.),
+                    input_scale=(128., 128.), ori_shape=(64, 128))
+    inside = head.cells_on_image(geometry, (16, 16))
+    assert inside[:, 0].tolist() == [0.] * 4 + [1.] * 8 + [0.] * 4
+    assert inside.all(axis=0).sum() == 0 and inside.any(axis=0).all()
+    found = {}
+    for name, extra in (('with', geometry), ('without', {})):
+        sample = PoseDataSample(metainfo=dict(
+            flip_indices=COCO_META['flip_indices'],
+            skeleton_links=COCO_META['skeleton_links'], **extra))
+        (pred, ) = head.predict((torch.zeros(1, 8, 16, 16), ), [sample])
+        found[name] = pred.keypoints
+    assert len(found['without']) == 2
+    (keypoints, ) = found['with']
+    np.testing.assert_allclose(keypoints, on_image, atol=3)  # fd 8
