@@ -129,7 +129,7 @@ def openpose_tiny_run(tmp_path_factory):
     """Work dir of the one trained bottom-up run of the suite: the tiny
     OpenPose config with RIE offsets, KL self-supervision, SALM and PDD on the
     bundled sample, on a shorter schedule than the config's 500 one-step
-    epochs: 400, the learning rate divided by 10 at 320 and 376 (COCO AP 0.812
+    epochs: 400, the learning rate divided by 10 at 320 and 376 (COCO AP 0.806
     on its training images here; 500 steps 0.85; about 2.7 min on 2 CPU
     cores), evaluated at the end; holds epoch_400.pth. Its learning is checked
     in test_openpose_configs.py; the demos, the inferencer, the publishing

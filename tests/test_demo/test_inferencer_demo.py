@@ -121,7 +121,7 @@ def test_bottomup_draws_pafs(openpose_tiny_run, tmp_path):
                    '--pred-out-dir', tmp_path, '--draw-heatmap')
     assert result.returncode == 0, result.stderr[-3000:]
     persons = _predictions(tmp_path / '000000197388.json')
-    # 5 annotated persons, trained on (then low-scoring fragments)
+    # 5 annotated persons, trained on (any fragment scores lower)
     assert 3 <= sum(np.mean(p['keypoint_scores']) > 0.4
                     for p in persons) <= 8
     # the image over the maps: the visualizer's panel below the keypoints
