@@ -511,7 +511,10 @@ class PartAffinityFieldHead(BaseHead):
 
         ``feats`` is a feature tuple, or ``[feats, flipped_feats]`` with
         ``flip_test``, or a list of those over scales with
-        ``multiscale_test`` (the first scale is the reference).
+        ``multiscale_test`` (the first scale is the reference). The
+        keypoint maps of cells off the image (the padding of a bottom-up
+        resize, see :meth:`cells_on_image`) are zeroed before decoding, as
+        CMU OpenPose crops the padding off its maps.
 
         Returns:
             list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels,
