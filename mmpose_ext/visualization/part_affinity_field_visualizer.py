@@ -10,6 +10,9 @@ from mmpose.registry import VISUALIZERS
 from mmpose.structures import PoseDataSample
 from mmpose.visualization import PoseLocalVisualizer
 
+from ..codecs.utils.map_cells import (cells_to_original_image,
+                                      cells_to_pixels)
+
 #: the field maps the visualizer draws, in drawing order
 SCALAR_FIELDS = ('heatmaps', 'limb_attention')
 VECTOR_FIELDS = ('pafs', 'offsets')
@@ -63,34 +66,6 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
         self.draw_offsets = draw_offsets
         self.offset_threshold = offset_threshold
         self._pred_fields_to_image = None
-
-    # geometry ----------------------------------------------------------
-    @staticmethod
-    def cells_to_image(map_size: Sequence[int],
-                       image_size: Sequence[int]) -> np.ndarray:
-        """(2, 3) affine from map cells to the pixels of an image the map
-        covers exactly: cell i is centred on pixel (i + 0.5)·s − 0.5.
-
-        Args:
-            map_size: (w, h) of the map
-            image_size: (W, H) of the image
-        """
-        sx, sy = (image_size[0] / map_size[0], image_size[1] / map_size[1])
-        return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5]])
-
-    @classmethod
-    def cells_to_original_image(cls, map_size: Sequence[int],
-                                metainfo: dict) -> np.ndarray:
-        """(2, 3) affine from the cells of a map over the network input to
-        the original image, through MMPose's bottom-up mapping
-        ``x / input_size · input_scale + input_center − input_scale / 2``."""
-        input_size = np.asarray(metainfo['input_size'], dtype=np.float64)
-        to_input = cls.cells_to_image(map_size, input_size)
-        ratio = np.asarray(metainfo['input_scale'], np.float64) / input_size
-        shift = np.asarray(metainfo['input_center'], np.float64) - \
-            0.5 * np.asarray(metainfo['input_scale'], np.float64)
-        return to_input * ratio[:, None] + np.stack(
-            [np.zeros(2), np.zeros(2), shift], axis=1)
 
     # fields ------------------------------------------------------------
     @staticmethod
@@ -148,7 +123,7 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
         h, w = next(iter(maps.values())).shape[-2:]
         H, W = image.shape[:2]
         if cells_to_image is None:
-            cells_to_image = self.cells_to_image((w, h), (W, H))
+            cells_to_image = cells_to_pixels((w, h), (W, H))
 
         canvas = image.copy()
         scalar = [key for key in present if key in SCALAR_FIELDS]
@@ -250,7 +225,7 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
             if some_map is not None:
                 h, w = some_map.shape[-2:]
                 self._pred_fields_to_image = (
-                    fields, self.cells_to_original_image((w, h), metainfo))
+                    fields, cells_to_original_image((w, h), metainfo))
         try:
             return super().add_datasample(name, image, data_sample, *args,
                                           **kwargs)

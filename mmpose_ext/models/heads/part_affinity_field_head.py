@@ -16,6 +16,8 @@ from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
                                  OptSampleList, Predictions)
 from torch import Tensor
 
+from ...codecs.utils.map_cells import cells_to_original_image
+
 StageOutputs = Tuple[Tensor, Tensor, Optional[Tensor]]
 
 
@@ -485,20 +487,14 @@ class PartAffinityFieldHead(BaseHead):
         keys = ('input_size', 'input_center', 'input_scale', 'ori_shape')
         if not all(key in metainfo for key in keys):
             return None
-        input_size = np.asarray(metainfo['input_size'], dtype=np.float64)
-        center = np.asarray(metainfo['input_center'], dtype=np.float64)
-        scale = np.asarray(metainfo['input_scale'], dtype=np.float64)
-        image_size = np.asarray(metainfo['ori_shape'][:2][::-1],
-                                dtype=np.float64)  # (w, h)
+        h, w = map_size
+        # axis-aligned: cell j's extent [j − 0.5, j + 0.5] in image pixels
+        to_image = cells_to_original_image((w, h), metainfo)
+        image_size = metainfo['ori_shape'][:2][::-1]  # (w, h)
         inside = []
-        for axis, cells in enumerate(map_size[::-1]):  # x, then y
-            # cell j covers input pixels [j·stride, (j + 1)·stride), i.e.
-            # [j·stride − 0.5, (j + 1)·stride − 0.5] between pixel centres;
-            # MMPose maps input x to x·scale / size + center − scale / 2
-            stride = input_size[axis] / cells
-            edges = np.arange(cells + 1) * stride - 0.5
-            edges = (edges * scale[axis] / input_size[axis] + center[axis] -
-                     0.5 * scale[axis])
+        for axis, cells in enumerate((w, h)):
+            edges = (np.arange(cells + 1) - 0.5) * to_image[axis, axis] + \
+                to_image[axis, 2]
             inside.append((edges[:-1] < image_size[axis] - 0.5)
                           & (edges[1:] > -0.5))
         return (inside[1][:, None] & inside[0][None, :]).astype(np.float32)
