@@ -25,6 +25,11 @@ class FlipConsistentKeypointConverter(KeypointConverter):
     Args: those of ``KeypointConverter``.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # the same for every sample of a dataset: converted once per source
+        self._converted_flips = {}
+
     def converted_flip_indices(self, flip_indices: List[int]
                                ) -> Optional[List[int]]:
         """The target layout's flip pairs from the source's."""
@@ -44,6 +49,11 @@ class FlipConsistentKeypointConverter(KeypointConverter):
     def transform(self, results: Dict) -> Dict:
         flip_indices = results.pop('flip_indices', None)
         results = super().transform(results)
-        results['flip_indices'] = (None if flip_indices is None else
-                                   self.converted_flip_indices(flip_indices))
+        if flip_indices is not None:
+            key = tuple(int(i) for i in flip_indices)
+            if key not in self._converted_flips:
+                self._converted_flips[key] = self.converted_flip_indices(
+                    list(key))
+            flip_indices = list(self._converted_flips[key])
+        results['flip_indices'] = flip_indices
         return results
