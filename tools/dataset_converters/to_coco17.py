@@ -25,17 +25,19 @@ MAPPINGS = {
              13: 5, 14: 7, 15: 9},
     'coco+': {i: i for i in range(17)},
 }
-COCO_CATEGORY = dict(
-    id=1, name='person', supercategory='person',
-    keypoints=[
-        'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
-        'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-        'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
-        'right_knee', 'left_ankle', 'right_ankle'
-    ],
-    skeleton=[[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12],
-              [7, 13], [6, 7], [6, 8], [7, 9], [8, 10], [9, 11], [2, 3],
-              [1, 2], [1, 3], [2, 4], [3, 5], [4, 6], [5, 7]])
+
+
+def coco_category() -> dict:
+    """COCO's person category (keypoint names, 1-based skeleton), from
+    MMPose's COCO dataset meta."""
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    meta = parse_pose_metainfo(
+        dict(from_file='configs/_base_/datasets/coco.py'))
+    return dict(
+        id=1, name='person', supercategory='person',
+        keypoints=[meta['keypoint_id2name'][i]
+                   for i in range(meta['num_keypoints'])],
+        skeleton=[[a + 1, b + 1] for a, b in meta['skeleton_links']])
 
 
 def convert(data: dict, layout: str, strip_prefix: str = '') -> dict:
@@ -56,8 +58,7 @@ def convert(data: dict, layout: str, strip_prefix: str = '') -> dict:
                 f'annotation {ann.get("id")}: {len(source)} keypoints, but '
                 f'layout {layout!r} reads index {max(mapping)}')
         target = np.zeros((17, 3))
-        for src, dst in mapping.items():
-            target[dst] = source[src]
+        target[list(mapping.values())] = source[list(mapping.keys())]
         ann = dict(ann, keypoints=target.reshape(-1).tolist(),
                    num_keypoints=int((target[:, 2] > 0).sum()))
         if 'area' not in ann:
@@ -70,7 +71,7 @@ def convert(data: dict, layout: str, strip_prefix: str = '') -> dict:
             name = name[len(strip_prefix):]
         images.append(dict(image, file_name=name))
     return dict(images=images, annotations=annotations,
-                categories=[COCO_CATEGORY])
+                categories=[coco_category()])
 
 
 def main():
