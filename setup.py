@@ -9,8 +9,11 @@ in an environment with the stack installed therefore builds nothing. The tested
 stack and how each piece must be installed is ``tools/install.sh``.
 
 The mim extension (``add_mim_extension``) puts ``configs``, ``tools``, ``demo``,
-``model-index.yml`` and ``sample-index.yml`` under ``mmpose_ext/.mim`` (symlinks for an editable
-install, copies for a wheel), where ``mim search/train/test mmpose_ext`` looks.
+``model-index.yml``, ``sample-index.yml`` and the bundled sample data
+(``tests/data``: the sample configs and the demo's default person boxes point
+at it relative to themselves) under ``mmpose_ext/.mim`` (symlinks for an
+editable install, copies for a wheel), where ``mim search/train/test
+mmpose_ext`` looks. The test packages themselves are not installed.
 """
 import os
 import os.path as osp
@@ -20,7 +23,8 @@ import sys
 
 from setuptools import find_packages, setup
 
-MIM_FILES = ('configs', 'tools', 'demo', 'model-index.yml', 'sample-index.yml')
+MIM_FILES = ('configs', 'tools', 'demo', 'model-index.yml', 'sample-index.yml',
+             'tests/data')
 
 
 def read_version():
@@ -54,12 +58,13 @@ def add_mim_extension():
     for name in MIM_FILES:
         src_path = osp.join(repo_path, name)
         tar_path = osp.join(mim_path, name)
+        os.makedirs(osp.dirname(tar_path), exist_ok=True)
         if osp.islink(tar_path) or osp.isfile(tar_path):
             os.remove(tar_path)
         elif osp.isdir(tar_path):
             shutil.rmtree(tar_path)
         if mode == 'symlink':
-            os.symlink(osp.relpath(src_path, mim_path), tar_path)
+            os.symlink(osp.relpath(src_path, osp.dirname(tar_path)), tar_path)
         elif osp.isdir(src_path):
             shutil.copytree(
                 src_path, tar_path,
@@ -78,7 +83,9 @@ if __name__ == '__main__':
         long_description=open('README.md', encoding='utf-8').read(),
         long_description_content_type='text/markdown',
         license='Apache License 2.0',
-        packages=find_packages(exclude=('configs', 'tools', 'tests', 'demo')),
+        packages=find_packages(
+            exclude=('configs', 'configs.*', 'tools', 'tools.*', 'tests',
+                     'tests.*', 'demo', 'demo.*', 'docs', 'docs.*')),
         include_package_data=True,
         # torch 2.13 and newer publish wheels for Python 3.10 and newer only
         python_requires='>=3.10',
@@ -87,6 +94,7 @@ if __name__ == '__main__':
             'mim': parse_requirements('requirements/mminstall.txt'),
             'optional': parse_requirements('requirements/optional.txt'),
             'tests': parse_requirements('requirements/tests.txt'),
+            'tools': parse_requirements('requirements/tools.txt'),
         },
         classifiers=[
             'License :: OSI Approved :: Apache Software License',

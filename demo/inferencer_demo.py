@@ -1,9 +1,13 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
-"""MMPose's ``demo/inferencer_demo.py`` (same arguments, same outputs) with
-one addition: top-down configs take their person boxes from a COCO results
-file when no detector is given, the bundled
-``tests/data/coco_mini/person_detections.json`` by default, so the demo
-runs offline. MMPose's own inferencer would download an RTMDet detector.
+"""MMPose's ``demo/inferencer_demo.py`` for 2D pose (its image, folder and
+video inputs, its drawing and output arguments, its outputs), with two
+additions: top-down configs take their person boxes from a COCO results file
+when no detector is given, the bundled
+``tests/data/coco_mini/person_detections.json`` by default, so the demo runs
+offline (MMPose's inferencer would build its default RTMDet person detector
+and download its weights); and an image that cannot be read is named and
+skipped while the others are processed. It requires ``--pose2d`` and
+``--pose2d-weights`` (local files) and has no webcam, 3D or tracking options.
 
     # top-down, bundled boxes, no detector
     python demo/inferencer_demo.py demo/resources/000000197388.jpg \\
@@ -20,8 +24,13 @@ Everything else is ``MMPoseInferencer``: visualisations in ``--vis-out-dir``,
 MMPose's predictions JSON in ``--pred-out-dir``, the config's visualizer
 (PAF arrows with ``--draw-heatmap`` for the bottom-up OpenPose configs).
 """
+import mimetypes
+import os
 import os.path as osp
+import sys
 from argparse import ArgumentParser
+
+import cv2
 
 from mmpose_ext.utils import ConfigError, check_types, load_config
 
@@ -98,10 +107,42 @@ def check_inputs(init_args: dict, call_args: dict) -> bool:
     return True
 
 
+def readable_inputs(inputs: str):
+    """The inputs as MMPose's inferencer takes them, without the images it
+    cannot read: a video path is returned as it is; an image, or a folder's
+    images (files whose type is an image's, sorted, as MMPose lists a
+    folder), as the list of those OpenCV decodes. Each unreadable image is
+    named on stderr and skipped.
+
+    Raises:
+        ConfigError: no readable image is left
+    """
+    if osp.isdir(inputs):
+        files = sorted(
+            osp.join(inputs, name) for name in os.listdir(inputs)
+            if osp.isfile(osp.join(inputs, name)) and (
+                mimetypes.guess_type(name)[0] or '').startswith('image/'))
+    elif (mimetypes.guess_type(inputs)[0] or '').startswith('image/'):
+        files = [inputs]
+    else:
+        return inputs  # a video: MMPose's inferencer reads it frame by frame
+    readable = []
+    for path in files:
+        # a reduced decode is enough to know OpenCV reads the file
+        if cv2.imread(path, cv2.IMREAD_REDUCED_GRAYSCALE_8) is None:
+            print(f'{path}: not a readable image, skipped', file=sys.stderr)
+        else:
+            readable.append(path)
+    if not readable:
+        raise ConfigError(f'{inputs}: no readable image')
+    return readable
+
+
 def main(argv=None):
     init_args, call_args = parse_args(argv)
     boxes_from_file = check_inputs(init_args, call_args)
     bboxes = call_args.pop('bboxes')
+    call_args['inputs'] = readable_inputs(call_args['inputs'])
 
     from mmpose.apis import MMPoseInferencer
 

@@ -7,18 +7,29 @@
 #
 #   bash tools/install.sh                         # uses `python` on PATH
 #   PYTHON=/path/to/python bash tools/install.sh
+#   TORCH_VERSION=2.13.0 bash tools/install.sh    # install the pinned pair, replacing any torch
 #   TORCH_VERSION=2.15.0 bash tools/install.sh    # opt-in: torch 2.15, mmcv built with C++20
+#   bash tools/install.sh --check                 # the checks and the plan; installs nothing
 #
-# Checks first (Python >= 3.10, not a system interpreter, a C++ compiler, nvcc where
-# torch sees a GPU) and stops with one sentence naming the fix before anything long
-# starts. Safe to run again: every step already satisfied is skipped. The first run
+# torch: an installed torch from 2.4 to 2.15 (a researcher's CUDA build) is kept, and
+# mmcv is built against it; only where there is none is the pinned pair installed
+# (requirements/torch.txt). Below 2.4 torch's wheels are built against numpy 1, which
+# the stack's numpy 2 breaks; 2.13 and 2.15 are the versions tested; newer ones are
+# untested. A torch outside that range stops the install with the fix.
+#
+# Checks first (Python >= 3.10, not a system interpreter, the torch in place, a C++
+# compiler, nvcc where torch sees a GPU) and stops with one sentence naming the fix
+# before anything long starts. Safe to run again: every step already satisfied is skipped. The first run
 # builds mmcv 2.1.0 from source; pip caches the built wheel (not for torch 2.15,
 # whose patched source is built from a local folder, nor for the CUDA build).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python}
+TORCH_VERSION_GIVEN=${TORCH_VERSION:+1}
 TORCH_VERSION=${TORCH_VERSION:-2.13.0}
+# the torch versions this stack is kept with (see the header)
+TORCH_KEPT_RANGE="2.4 to 2.15"
 export PIP_ROOT_USER_ACTION=ignore
 PIP=("$PYTHON" -m pip install --disable-pip-version-check)
 REQ=requirements
@@ -54,7 +65,28 @@ if [ "$TORCH_VERSION" != 2.13.0 ]; then
     TORCH_REQ=$REQ/torch-$TORCH_VERSION.txt
     [ -f "$TORCH_REQ" ] || fail "TORCH_VERSION=$TORCH_VERSION is not supported; supported: 2.13.0 (default) and $(ls $REQ/torch-*.txt | sed 's/.*torch-//; s/\.txt$//' | paste -sd, -)."
 fi
-step "Python: $("$PYTHON" -c 'import sys; print(sys.executable, sys.version.split()[0])'), torch $TORCH_VERSION"
+# the torch in place: kept when supported, unless TORCH_VERSION asks for the pinned pair
+INSTALLED_TORCH=$("$PYTHON" - <<'PY' 2>/dev/null || true
+import re
+import torch
+found = re.match(r'(\d+)\.(\d+)', torch.__version__)
+supported = found and (2, 4) <= tuple(map(int, found.groups())) <= (2, 15)
+print(('supported' if supported else 'unsupported'), torch.__version__)
+PY
+)
+read -r TORCH_STATE TORCH_FOUND <<<"${INSTALLED_TORCH:-none}"
+KEEP_TORCH=0
+if [ -z "$TORCH_VERSION_GIVEN" ]; then
+    case "$TORCH_STATE" in
+        supported) KEEP_TORCH=1 ;;
+        unsupported) fail "the installed torch $TORCH_FOUND is outside the range this stack supports ($TORCH_KEPT_RANGE); install a torch in that range for your CUDA, or let this script replace it with the tested pair (TORCH_VERSION=2.13.0 bash tools/install.sh)." ;;
+    esac
+fi
+if [ "$KEEP_TORCH" = 1 ]; then
+    step "Python: $("$PYTHON" -c 'import sys; print(sys.executable, sys.version.split()[0])'), keeping the installed torch $TORCH_FOUND (supported: $TORCH_KEPT_RANGE)"
+else
+    step "Python: $("$PYTHON" -c 'import sys; print(sys.executable, sys.version.split()[0])'), torch $TORCH_VERSION (requirements: $TORCH_REQ)"
+fi
 
 MMCV_PIN=$(pin mmcv)
 MMCV_VERSION=${MMCV_PIN#mmcv==}
@@ -113,12 +145,26 @@ if [ "$MMCV_MISSING" = 1 ] && python_ok "import torch"; then
     plan_mmcv_build
 fi
 
+if [ "${1:-}" = --check ]; then
+    step "checks passed; mmcv: $([ "$MMCV_MISSING" = 1 ] && echo "to be built with its ${MODE:-ops}" || echo installed); nothing installed (--check)"
+    exit 0
+fi
+
 # ---------------------------------------------------------------- install
 step "build tools (setuptools>=77,<81, wheel)"
 "${PIP[@]}" -q -r "$REQ/build.txt"
 
-step "torch + torchvision ($TORCH_REQ)"
-"${PIP[@]}" -q -r "$TORCH_REQ"
+if [ "$KEEP_TORCH" = 0 ]; then
+    step "torch + torchvision ($TORCH_REQ)"
+    "${PIP[@]}" -q -r "$TORCH_REQ"
+elif python_ok "import torchvision"; then
+    step "torch $TORCH_FOUND and torchvision $("$PYTHON" -c 'import torchvision; print(torchvision.__version__)'): kept"
+else
+    # torchvision's wheels pin the torch they were built with: pip picks the one
+    # that matches the torch in place
+    step "torchvision for the installed torch $TORCH_FOUND"
+    "${PIP[@]}" -q torchvision "torch==$TORCH_FOUND"
+fi
 
 step "mmengine and the runtime dependencies of mmpose / mmdet / openmim"
 "${PIP[@]}" -q "$(pin mmengine)" -r "$REQ/stack_deps.txt" -r "$REQ/tests.txt"

@@ -1,5 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from . import transforms  # noqa: F401  (registration)
-from .checked_coco_dataset import CheckedCocoDataset
+from .datasets import CheckedCocoDataset
 
 __all__ = ['CheckedCocoDataset']

@@ -1,4 +1,5 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
+import colorsys
 import warnings
 from typing import Optional, Sequence
 
@@ -6,6 +7,7 @@ import cv2
 import numpy as np
 import torch
 from mmengine.structures import PixelData
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.registry import VISUALIZERS
 from mmpose.structures import PoseDataSample
 from mmpose.visualization import PoseLocalVisualizer
@@ -34,8 +36,11 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
     the PAF arrows over them. A data sample without PAFs gives keypoint maps
     only, as MMPose's visualizer does.
 
+    Each PAF arrow takes its own limb's colour (``limbs``, ``limbs_meta``).
     Keypoints in another layout than the dataset meta's (OpenPose-18
-    targets of COCO-17 data) are not drawn; their maps are.
+    targets of COCO-17 data) are not drawn; their maps are. With MMPose's
+    ``--skeleton-style openpose`` the COCO-17 predictions are drawn as
+    MMPose draws them (with the neck it adds).
 
     Fields of ``gt_fields`` cover the image they are drawn on (the network
     input, as ``browse_dataset`` shows it); fields of ``pred_fields`` cover
@@ -52,6 +57,15 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
         offset_threshold (float): without ``offset_weights`` in the fields,
             draw keypoint k's offsets where its heatmap exceeds this.
             Defaults to 0.4 (RIE's threshold of eq. (7))
+        limbs (sequence of (int, int), optional): the limb of each PAF
+            channel pair, as the codec's ``skeleton_links`` (the paper
+            configs: CMU's 19 limbs of the OpenPose-18 layout). Defaults to
+            the dataset meta's skeleton links, which the codec uses by
+            default
+        limbs_meta (dict, optional): a pose metainfo in the keypoint layout
+            of ``limbs`` (e.g. ``dict(from_file='configs/_base_/datasets/
+            coco_openpose.py')``), whose link colours colour the arrows.
+            Defaults to the dataset meta
         **kwargs: the arguments of ``PoseLocalVisualizer``
     """
 
@@ -60,8 +74,14 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
                  paf_threshold: float = 0.3,
                  draw_offsets: bool = False,
                  offset_threshold: float = 0.4,
+                 limbs: Optional[Sequence[Sequence[int]]] = None,
+                 limbs_meta: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(name=name, **kwargs)
+        self.limbs = None if limbs is None else [
+            tuple(int(i) for i in limb) for limb in limbs]
+        self._limbs_meta = None if limbs_meta is None else \
+            parse_pose_metainfo(dict(limbs_meta))
         self.paf_threshold = paf_threshold
         self.draw_offsets = draw_offsets
         self.offset_threshold = offset_threshold
@@ -78,14 +98,42 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
             return heatmaps[:-1]
         return heatmaps
 
+    def set_dataset_meta(self, dataset_meta: dict,
+                         skeleton_style: str = 'mmpose') -> None:
+        """MMPose's, keeping the dataset's own meta: with
+        ``skeleton_style='openpose'`` MMPose swaps in its 18-keypoint meta,
+        while the PAF channels follow the dataset's limbs."""
+        self._source_meta = dataset_meta
+        super().set_dataset_meta(dataset_meta, skeleton_style)
+
     def limb_colours(self, num_limbs: int) -> list:
-        """RGB colour per PAF limb: the dataset meta's link colours when it
-        has one per limb, else its first colours repeated."""
-        colours = self.dataset_meta.get('skeleton_link_colors')
-        if colours is None or len(colours) == 0:
-            colours = [(0, 255, 0)]
-        return [tuple(int(c) for c in colours[i % len(colours)])
-                for i in range(num_limbs)]
+        """RGB colour per PAF channel pair: each limb's own colour, i.e. the
+        colour that ``limbs_meta`` (by default the dataset's meta) gives the
+        link between the same two keypoints; a limb without such a link (or
+        beyond the known limbs) gets a colour of its own from a fixed
+        palette."""
+        meta = self._limbs_meta or getattr(self, '_source_meta', None) or \
+            self.dataset_meta or {}
+        limbs = self.limbs if self.limbs is not None else \
+            (getattr(self, '_source_meta', None) or self.dataset_meta or
+             {}).get('skeleton_links')
+        links = meta.get('skeleton_links') or []
+        colours = meta.get('skeleton_link_colors')
+        colours = [] if colours is None else colours
+        by_link = {frozenset(map(int, link)): tuple(int(c) for c in colour)
+                   for link, colour in zip(links, colours)}
+        result = []
+        for i in range(num_limbs):
+            colour = None
+            if limbs is not None and i < len(limbs):
+                colour = by_link.get(frozenset(map(int, limbs[i])))
+            if colour is None:
+                hue = (i * 0.6180339887) % 1.0
+                colour = tuple(
+                    int(round(255 * c))
+                    for c in colorsys.hsv_to_rgb(hue, 0.85, 1.0))
+            result.append(colour)
+        return result
 
     def draw_field_maps(self,
                         fields: PixelData,
@@ -182,15 +230,23 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
         return np.asarray(values, dtype=np.float32)
 
     # MMPose's hooks --------------------------------------------------------
-    def _draw_instances_kpts(self, image: np.ndarray, instances, *args,
-                             **kwargs):
+    def _draw_instances_kpts(self,
+                             image: np.ndarray,
+                             instances,
+                             kpt_thr: float = 0.3,
+                             show_kpt_idx: bool = False,
+                             skeleton_style: str = 'mmpose'):
         """MMPose's drawing, except for instances in another keypoint
         layout than the dataset meta's (the OpenPose-18 training targets of
         COCO-17 data, as ``browse_dataset`` shows them): those are skipped
-        with a warning instead of MMPose's error."""
+        with a warning instead of MMPose's error. In the openpose style the
+        meta is MMPose's 18-keypoint one and the instances are in the
+        dataset's layout, which MMPose converts (adding the neck)."""
         keypoints = instances.get('keypoints') if 'keypoints' in instances \
             else None
-        num_keypoints = self.dataset_meta.get('num_keypoints')
+        source = getattr(self, '_source_meta', None) \
+            if skeleton_style == 'openpose' else None
+        num_keypoints = (source or self.dataset_meta).get('num_keypoints')
         if keypoints is not None and num_keypoints and \
                 np.shape(keypoints)[-2] != num_keypoints:
             warnings.warn(
@@ -198,8 +254,8 @@ class PartAffinityFieldVisualizer(PoseLocalVisualizer):
                 f'{np.shape(keypoints)[-2]} keypoints, the dataset meta has '
                 f'{num_keypoints}: drawing their maps only')
             return image
-        return super()._draw_instances_kpts(image, instances, *args,
-                                            **kwargs)
+        return super()._draw_instances_kpts(image, instances, kpt_thr,
+                                            show_kpt_idx, skeleton_style)
 
     def _draw_instance_heatmap(self, fields: PixelData,
                                overlaid_image: Optional[np.ndarray] = None):

@@ -107,3 +107,55 @@ def test_inferencer_runs_associative_embedding_with_enhancenet(tmp_path):
     packed = inferencer.inferencer.pipeline(dict(img_path=image))
     centre = packed['data_samples'].metainfo['input_center']
     np.testing.assert_allclose(keypoints, [centre] * 17, atol=1.5)
+
+
+def _topdown_configs():
+    import glob
+    return sorted(
+        path for path in glob.glob(osp.join(REPO, 'configs/**/*.py'),
+                                   recursive=True)
+        if '_base_' not in path and Config.fromfile(path).get(
+            'data_mode') == 'topdown')
+
+
+def test_every_topdown_config_gets_mmpose_default_person_detector():
+    """MMPoseInferencer picks its default detector (when none is given)
+    from the dataset class's module path, as its _init_detector does: every
+    top-down config of the package must name a category MMPose knows
+    ('body' -> RTMDet person detector), not the whole image."""
+    from mmpose.apis.inferencers.utils import default_det_models
+    from mmpose.registry import DATASETS
+    configs = _topdown_configs()
+    assert len(configs) > 20
+    types = {}
+    for path in configs:
+        cfg = Config.fromfile(path)
+        module = DATASETS.get(cfg.dataset_type).__module__
+        types[osp.relpath(path, REPO)] = module.split('datasets.')[-1].split(
+            '.')[0].lower()
+    unknown = {p: t for p, t in types.items() if t not in default_det_models}
+    assert unknown == {}
+    coco = [p for p in types if '/coco/' in p]
+    assert coco and all(types[p] == 'body' for p in coco)
+
+
+def test_the_inferencer_builds_its_default_detector_for_a_topdown_config(
+        tmp_path):
+    """Without det_model, MMPoseInferencer on a CAL config builds MMPose's
+    default body detector (its weights would be downloaded: the download is
+    stopped here, after the choice is made)."""
+    from unittest import mock
+
+    from mmpose.apis.inferencers import base_mmpose_inferencer as base
+    config = osp.join(REPO, TINY_CONFIGS['cal'])
+    model = MODELS.build(Config.fromfile(config).model)
+    checkpoint = str(tmp_path / 'cal.pth')
+    save_checkpoint({'state_dict': model.state_dict(), 'meta': {}},
+                    checkpoint)
+    with mock.patch.object(base, 'DetInferencer',
+                           side_effect=RuntimeError('no download')) as det:
+        with pytest.raises(RuntimeError, match='no download'):
+            MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                             device='cpu')
+    assert det.call_args.kwargs['model'] == \
+        base.default_det_models['body']['model']

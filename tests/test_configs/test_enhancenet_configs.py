@@ -62,19 +62,26 @@ AE_TINY_CONFIG = osp.join(
 
 
 def test_ae_tiny_config_trains_and_evaluates(tmp_path):
-    """tools/train.py: η·L^HR goes down over 30 steps; the run ends with
-    CocoMetric on the sample."""
+    """tools/train.py: η·L^HR goes down over 60 steps; the run ends with
+    CocoMetric on the sample.
+
+    The criterion's margin, measured on 2 Intel cores (torch 2.13, OpenBLAS)
+    as the mean of the last 5 logged values over the first 5: 0.79 and 0.80
+    with seeds 0 and 1; 0.976 for the control with lr = 0 (what the
+    augmentation alone changes). After 30 steps it was 0.89-0.90 here and
+    0.913 on an AMD EPYC machine, too close to a 0.9 threshold; 60 steps
+    leave 0.1 either side of it."""
     import re
     result = run_tool([
         osp.join(REPO, 'tools/train.py'), AE_TINY_CONFIG, '--work-dir',
-        str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=30',
-        'train_cfg.val_interval=30', 'default_hooks.logger.interval=1'
+        str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=60',
+        'train_cfg.val_interval=60', 'default_hooks.logger.interval=1'
     ])
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     losses = [float(v) for v in re.findall(r'loss_kpt_hr: ([0-9.e+-]+)',
                                            log)]
-    assert len(losses) == 30
+    assert len(losses) == 60
     assert sum(losses[-5:]) < 0.9 * sum(losses[:5])
     assert re.search(r'coco/AP: [0-9.]+', log)
 

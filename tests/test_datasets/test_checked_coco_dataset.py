@@ -13,7 +13,7 @@ from mmpose_ext.datasets import CheckedCocoDataset
 
 from ..conftest import COCO_MINI
 
-MODULE = 'mmpose_ext.datasets.checked_coco_dataset'
+MODULE = 'mmpose_ext.datasets.datasets.body.checked_coco_dataset'
 
 
 @pytest.fixture

@@ -172,3 +172,29 @@ def test_bad_input_names_the_fix(pose_checkpoint, tmp_path):
     assert result.returncode != 0
     assert "custom_imports = dict(imports=['mmpose_ext']" in result.stderr
 
+
+
+def test_unreadable_images_are_named_and_skipped(pose_checkpoint, tmp_path):
+    """A folder with a readable image, a broken one and a text file: the
+    broken image is named and skipped, the good one is processed; given
+    alone, the broken image stops the run with its name."""
+    import shutil
+    folder = tmp_path / 'images'
+    folder.mkdir()
+    shutil.copy(IMAGE, folder / '000000197388.jpg')
+    (folder / 'broken.jpg').write_bytes(b'not a jpeg at all')
+    (folder / 'notes.txt').write_text('not an image')
+    out = tmp_path / 'out'
+    result = _demo(folder, '--pose2d', CAL_TINY_CONFIG, '--pose2d-weights',
+                   pose_checkpoint, '--pred-out-dir', out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f'{folder / "broken.jpg"}: not a readable image, skipped' in \
+        result.stderr
+    assert 'notes.txt' not in result.stderr
+    assert len(_predictions(out / '000000197388.json')) == 5
+    assert not osp.exists(out / 'broken.json')
+
+    result = _demo(folder / 'broken.jpg', '--pose2d', CAL_TINY_CONFIG,
+                   '--pose2d-weights', pose_checkpoint)
+    assert result.returncode != 0
+    assert 'broken.jpg: no readable image' in result.stderr

@@ -83,3 +83,52 @@ def test_gpu_without_nvcc_is_named_before_anything_is_installed(tmp_path):
     assert_stopped_before_installing(result, 'torch sees a CUDA GPU',
                                      'needs nvcc', 'CUDA_HOME',
                                      'CUDA_VISIBLE_DEVICES=')
+
+
+def _fake_torch(folder, version):
+    """A stand-in ``torch`` package of ``version`` (no GPU), on PYTHONPATH
+    ahead of the real one: what install.sh reads of an installed torch."""
+    package = folder / 'torch'
+    (package / 'utils').mkdir(parents=True)
+    (package / '__init__.py').write_text(
+        f'__version__ = {version!r}\nfrom . import cuda, utils\n')
+    (package / 'cuda.py').write_text('def is_available():\n    return False\n')
+    (package / 'utils/__init__.py').write_text('')
+    (package / 'utils/cpp_extension.py').write_text('CUDA_HOME = None\n')
+    return str(folder)
+
+
+def test_a_supported_installed_torch_is_kept(tmp_path):
+    """A researcher's CUDA build in the supported range is kept (checked with
+    --check, which installs nothing)."""
+    result = subprocess.run(
+        ['bash', INSTALL, '--check'],
+        env=dict(os.environ, PYTHON=sys.executable,
+                 PYTHONPATH=_fake_torch(tmp_path, '2.9.1+cu126')),
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert 'keeping the installed torch 2.9.1+cu126 (supported: 2.4 to ' \
+        '2.15)' in result.stdout
+    assert 'nothing installed (--check)' in result.stdout
+
+
+@pytest.mark.parametrize('version', ['1.13.1+cu117', '2.16.0'])
+def test_a_torch_outside_the_range_is_named_with_the_fix(tmp_path, version):
+    result = install(sys.executable,
+                     PYTHONPATH=_fake_torch(tmp_path, version))
+    assert_stopped_before_installing(result, f'torch {version}',
+                                     '2.4 to 2.15',
+                                     'TORCH_VERSION=2.13.0 bash tools/install.sh')
+
+
+def test_torch_version_given_installs_the_pinned_pair(tmp_path):
+    """TORCH_VERSION asks for the pinned pair even where a supported torch
+    is installed (--check shows the plan)."""
+    result = subprocess.run(
+        ['bash', INSTALL, '--check'],
+        env=dict(os.environ, PYTHON=sys.executable, TORCH_VERSION='2.15.0',
+                 PYTHONPATH=_fake_torch(tmp_path, '2.9.1+cu126')),
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert 'torch 2.15.0 (requirements: requirements/torch-2.15.0.txt)' in \
+        result.stdout

@@ -2,16 +2,22 @@
 """PartAffinityFieldVisualizer: keypoint maps without the background
 channel, PAF arrows in the limb's colour, predicted maps mapped back to the
 original image, MMPose's drawing where a sample has no PAFs."""
+import os.path as osp
+
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.structures import InstanceData, PixelData
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
+from mmpose.registry import VISUALIZERS
 from mmpose.structures import PoseDataSample
 from mmpose.visualization import PoseLocalVisualizer
 
 from mmpose_ext.codecs import PartAffinityFields
 from mmpose_ext.visualization import PartAffinityFieldVisualizer
+
+from ..conftest import REPO
 
 META = parse_pose_metainfo(dict(from_file='configs/_base_/datasets/coco.py'))
 
@@ -145,3 +151,66 @@ def test_targets_in_another_layout_draw_their_maps_only():
             'x', image, sample, draw_pred=False, draw_heatmap=True)
     assert (drawn[:256] == image).all()  # no keypoints drawn
     assert drawn.shape == (512, 256, 3)  # the maps below
+
+
+def test_openpose_skeleton_style_draws_coco17_predictions():
+    """``--skeleton-style openpose``: MMPose swaps in its 18-keypoint meta
+    and converts COCO-17 predictions itself (adding the neck); the
+    keypoints are drawn, as by MMPose's own visualizer, with no warning."""
+    import warnings
+    image = np.zeros((256, 256, 3), np.uint8)
+    keypoints = np.zeros((1, 17, 2))
+    keypoints[0, :, 0] = np.linspace(60, 190, 17)
+    keypoints[0, :, 1] = np.linspace(40, 220, 17)
+    sample = PoseDataSample()
+    sample.pred_instances = InstanceData(
+        keypoints=keypoints, keypoint_scores=np.ones((1, 17)),
+        keypoints_visible=np.ones((1, 17)))
+    drawn = {}
+    for cls in (PartAffinityFieldVisualizer, PoseLocalVisualizer):
+        visualizer = cls(name=f'openpose_style_{cls.__name__}')
+        visualizer.set_dataset_meta(META, skeleton_style='openpose')
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', UserWarning)
+            drawn[cls] = visualizer.add_datasample(
+                'x', image, sample, draw_gt=False, skeleton_style='openpose')
+    ours = drawn[PartAffinityFieldVisualizer]
+    assert ours.any()  # keypoints and limbs drawn
+    np.testing.assert_array_equal(ours, drawn[PoseLocalVisualizer])
+
+
+def test_cmu_limbs_take_their_own_colour():
+    """The paper configs' visualizer: each of CMU's 19 limbs (OpenPose-18)
+    is drawn in the colour MMPose's OpenPose meta gives the same link (the
+    neck-nose limb, 15th in CMU's order, blue), not in the colour of the
+    link at the same index of COCO-17's meta; the two limbs that meta lacks
+    (shoulder-ear) get colours of their own."""
+    cfg = Config.fromfile(osp.join(
+        REPO,
+        'configs/openpose/coco/openpose_vgg19_2xb5-600kit_coco-368x368.py'))
+    visualizer = VISUALIZERS.build(dict(cfg.visualizer,
+                                        name='cmu_limb_colours'))
+    visualizer.set_dataset_meta(META)
+    limbs = [tuple(limb) for limb in cfg.openpose18_limbs]
+    openpose_meta = parse_pose_metainfo(
+        dict(from_file='configs/_base_/datasets/coco_openpose.py'))
+    colours = visualizer.limb_colours(len(limbs))
+    by_link = {frozenset(link): tuple(int(c) for c in colour)
+               for link, colour in zip(openpose_meta['skeleton_links'],
+                                       openpose_meta['skeleton_link_colors'])}
+    for limb, colour in zip(limbs, colours):
+        if frozenset(limb) in by_link:
+            assert colour == by_link[frozenset(limb)], limb
+    assert colours[limbs.index((1, 0))] == (0, 0, 255)
+    own = [colours[limbs.index(limb)] for limb in ((2, 16), (5, 17))]
+    assert own[0] != own[1] and not set(own) & set(by_link.values())
+
+    # drawn: the arrows of the neck-nose channel pair are blue
+    image = np.zeros((368, 368, 3), np.uint8)
+    pafs = np.zeros((2 * len(limbs), 46, 46), np.float32)
+    neck_nose = limbs.index((1, 0))
+    pafs[2 * neck_nose + 1, 10:14, 20] = -1.0  # pointing up, neck to nose
+    canvas = visualizer.draw_field_maps(PixelData(pafs=pafs), image,
+                                        keys=['pafs'])
+    painted = canvas[canvas.any(axis=-1)]
+    assert len(painted) and (painted == (0, 0, 255)).all()

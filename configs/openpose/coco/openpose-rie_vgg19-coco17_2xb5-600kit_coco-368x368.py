@@ -13,6 +13,8 @@ codec = dict(
     sigma=1.5,
     limb_width=1.,
     with_block_offsets=True)
+# PAF arrows in the colours of the dataset meta's links
+visualizer = dict(limbs=None, limbs_meta=None)
 model = dict(
     head=dict(
         num_keypoints=17,

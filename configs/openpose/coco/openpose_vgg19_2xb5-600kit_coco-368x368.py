@@ -16,8 +16,12 @@ _base_ = [
 
 custom_imports = dict(imports=['mmpose_ext'], allow_failed_imports=False)
 # keypoint maps without a background channel, and PAF arrows where the
-# samples have them (browse_dataset, test.py --show-dir, --draw-heatmap)
-visualizer = dict(type='PartAffinityFieldVisualizer')
+# samples have them (browse_dataset, test.py --show-dir, --draw-heatmap), each
+# in its limb's colour of MMPose's OpenPose-18 meta
+visualizer = dict(
+    type='PartAffinityFieldVisualizer',
+    limbs={{_base_.openpose18_limbs}},
+    limbs_meta=dict(from_file='configs/_base_/datasets/coco_openpose.py'))
 
 # runtime: iteration-based, as the paper counts iterations
 train_cfg = dict(

@@ -63,18 +63,28 @@ def test_keypoints_are_decoded_from_the_high_resolution_maps(monkeypatch):
                                atol=0.5)
 
 
-def test_flip_test_runs_on_the_high_resolution_maps():
+def test_flip_test_averages_the_high_resolution_maps():
+    """Flip test on M^HR: the mean of the original maps and the flipped
+    input's maps flipped back (channels swapped by flip_indices); the tags
+    of both, the flipped ones flipped back."""
     torch.manual_seed(0)
     head = _head().eval()
+    flip_indices = [0, 2, 1]
     sample = PoseDataSample(metainfo=dict(
-        flip_indices=[0, 2, 1], img_shape=(64, 64), input_size=(64, 64)))
+        flip_indices=flip_indices, img_shape=(64, 64), input_size=(64, 64)))
     feats = torch.rand(1, 8, 16, 16)
     with torch.no_grad():
         preds, fields = head.predict(
             [(feats, ), (feats.flip(-1), )], [sample],
             test_cfg=dict(flip_test=True, output_heatmaps=True))
-    assert fields[0].heatmaps.shape == (K, 64, 64)
-    assert fields[0].tags.shape == (2 * K, 64, 64)  # original + flipped
+        maps, tags = head((feats, ))
+        maps_flip, tags_flip = head((feats.flip(-1), ))
+    back = maps_flip.flip(-1)[:, flip_indices]
+    assert not torch.allclose(maps, back)  # the average is not trivial
+    torch.testing.assert_close(fields[0].heatmaps, ((maps + back) / 2)[0])
+    torch.testing.assert_close(
+        fields[0].tags,
+        torch.cat([tags, tags_flip.flip(-1)[:, flip_indices]], dim=1)[0])
     assert np.isfinite(preds[0].keypoints).all()
 
 
