@@ -166,8 +166,8 @@ else
     "${PIP[@]}" -q torchvision "torch==$TORCH_FOUND"
 fi
 
-step "mmengine and the runtime dependencies of mmpose / mmdet / openmim"
-"${PIP[@]}" -q "$(pin mmengine)" -r "$REQ/stack_deps.txt" -r "$REQ/tests.txt"
+step "mmengine, the runtime dependencies of mmpose / mmdet / openmim, the test and docs tools"
+"${PIP[@]}" -q "$(pin mmengine)" -r "$REQ/stack_deps.txt" -r "$REQ/tests.txt" -r "$REQ/docs.txt"
 
 if mmcv_installed; then
     step "mmcv $MMCV_VERSION with ops: already installed"

@@ -66,7 +66,7 @@ def score_limb_candidates(pafs: np.ndarray,
 
     ``num_samples`` points are sampled evenly on the segment; at each the
     predicted field is projected onto the segment's unit direction. Eq. (4)
-    prints a cross product (|v_f||v_t| sin), which would reward fields
+    prints a cross product (``|v_f||v_t| sin``), which would reward fields
     perpendicular to the limb; this package reads it as the alignment (dot
     product) that OpenPose uses, as done here. A pair is kept when at least
     ``min_sample_ratio`` of its samples exceed ``sample_threshold`` (eq. (3)),

@@ -71,7 +71,7 @@ class KLSelfSupervisionLoss(nn.Module):
     ``detach_expected=True`` keeps the other reading (the PAFs learn to
     agree with fixed heatmaps) for ablation.
     ``'h2p'`` maps heatmaps to PAFs the same way (the PAFs are signed, so
-    their distributions are taken over the magnitudes |F|, settled here);
+    their distributions are taken over the magnitudes ``|F|``, settled here);
     ``'both'`` does both (Table I).
 
     With the head's heatmap loss weighted by γ and its PAF loss by

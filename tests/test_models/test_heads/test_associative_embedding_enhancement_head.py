@@ -113,9 +113,39 @@ def _real_batch():
     return cfg, real_batch(cfg, 4)
 
 
+def _associative_embedding_by_hand(tags, keypoint_indices, push_factor):
+    """Newell et al.'s grouping loss as MMPose 1.3 sums it, from the
+    low-resolution tags (B, K, H, W) and each image's (N, K, 2) [flat index,
+    visible]: per image, pull = mean over persons of the mean squared
+    deviation of their keypoints' tags from their mean tag; push = sum over
+    all ordered pairs of persons, the pair of a person with itself included,
+    of exp(-(difference of mean tags)^2), over N (N - 1); both summed over
+    the batch (loss weight 1), push times ``push_factor``."""
+    pull_total = push_total = 0.0
+    for tag_map, indices in zip(tags, keypoint_indices):
+        flat = tag_map.reshape(len(tag_map), -1)
+        means, pulls = [], []
+        for person in indices:
+            values = np.array([flat[k, i] for k, (i, visible) in
+                               enumerate(person) if visible], np.float64)
+            if len(values):
+                means.append(values.mean())
+                pulls.append(((values - values.mean())**2).mean())
+        n = len(means)
+        if n:
+            pull_total += sum(pulls) / (n + 1e-6)
+        if n > 1:
+            means = np.array(means)
+            push_total += push_factor * np.exp(
+                -(means[None] - means[:, None])**2).sum() / (n * (n - 1) +
+                                                             1e-6)
+    return pull_total, push_total
+
+
 def test_loss_terms_by_hand_on_a_real_batch():
     """L^LR and η·L^HR are the masked MSEs of M^LR and M^HR against the two
-    target levels; the tag loss is MMPose's on the low-resolution tags."""
+    target levels; the pull and push terms are the grouping loss computed
+    by hand from the low-resolution tags at the persons' keypoints."""
     cfg, batch = _real_batch()
     cfg.model.head.hr_loss_weight = 0.5
     model = MODELS.build(cfg.model)
@@ -138,10 +168,13 @@ def test_loss_terms_by_hand_on_a_real_batch():
     torch.testing.assert_close(losses['loss_kpt'], masked_mse(maps_lr, 0))
     torch.testing.assert_close(losses['loss_kpt_hr'],
                                0.5 * masked_mse(maps_hr, 1))
-    pull, push = model.head.loss_module.tag_loss(
-        tags, [s.gt_instance_labels.keypoint_indices for s in samples])
-    torch.testing.assert_close(losses['loss_pull'], pull)
-    torch.testing.assert_close(losses['loss_push'], push)
+    pull, push = _associative_embedding_by_hand(
+        tags.detach().numpy(),
+        [s.gt_instance_labels.keypoint_indices.numpy() for s in samples],
+        model.head.loss_module.tag_loss.push_loss_factor)
+    assert pull > 0 and push > 0
+    np.testing.assert_allclose(losses['loss_pull'].item(), pull, rtol=1e-5)
+    np.testing.assert_allclose(losses['loss_push'].item(), push, rtol=1e-5)
     # the sample's persons without keypoints are masked out of both levels
     masked = [int((~s.gt_fields[0].heatmap_mask).sum()) for s in samples]
     assert sum(masked) > 0
