@@ -42,13 +42,14 @@ auto_scale_lr = dict(base_batch_size=512)
 # hooks
 default_hooks = dict(checkpoint=dict(save_best='coco/AP', rule='greater'))
 
-# codec settings: sigma 1 at 128x96, disk radius 4, offsets / 1.5
+# codec settings: sigma 1 at 128x96, disk radius ceil(3 sigma) = 3 (the
+# codec's default: the disk keeps 99% of the Gaussian), offsets / 1.5
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(96, 128),
     heatmap_size=(24, 32),
     sigma=1,
-    radius=4,
+    radius=3,
     offset_scale=1.5)
 
 # model settings
@@ -102,7 +103,9 @@ model = dict(
         offset_feature_index=1,
         loss=dict(
             type='ConfidenceAwareLoss',
-            alpha=1.0,
+            # the offset loss weight of the authors' release for HRNet-W32 at
+            # 128x96 (LOSS.OFFSET_WEIGHT 0.7; 1.0 for W48 and above 128x96)
+            alpha=0.7,
             radius=codec['radius'],
             num_components=1,
             stage2_mask='mixed_gaussian',

@@ -3,18 +3,20 @@
 # Paper: 58.4 AP on COCO val2017 (Table 8).
 _base_ = ['./td-cal_hrnet-w32_8xb64-250e_coco-128x96.py']
 
-# codec settings: sigma 0.5 at 48x64 input, disk radius 4
+# codec settings: sigma 0.5 at 48x64 input, disk radius ceil(3 sigma) = 2
+# (the codec's default, at least 2); alpha 0.7 (the authors' release, W32)
 codec = dict(
     type='ConfidenceAwareHeatmap',
     input_size=(48, 64),
     heatmap_size=(12, 16),
     sigma=0.5,
-    radius=4,
+    radius=2,
     offset_scale=1.5)
 
 model = dict(
     head=dict(
-        loss=dict(num_components=1),  # GMM: 1 up to 128x96, 2 above
+        # GMM: 1 up to 128x96, 2 above; the MGM window follows the disk
+        loss=dict(num_components=1, radius=codec['radius']),
         decoder=codec))
 
 train_pipeline = [

@@ -7,7 +7,7 @@ codec = dict(
     input_size=(96, 128),
     heatmap_size=(24, 32),
     sigma=1,
-    radius=4,
+    radius=3,
     offset_scale=1.5,
     heatmap_type='binary')
 
