@@ -32,6 +32,7 @@ from .checkpoint_loading import (SAFE_CHECKPOINT_GLOBALS, UnsafeCheckpointError,
                                  safe_torch_load)
 from .distributed import (AnyDeviceDistributedDataParallel,
                           setup_cpu_distributed)
+from .optim_wrapper_constructor import BiasMultipliedOptimWrapperConstructor
 
 #: environment variable; '0' leaves MMEngine unchanged on import
 PATCH_MMENGINE_ENV = 'MMPOSE_EXT_PATCH_MMENGINE'
@@ -59,5 +60,6 @@ __all__ = [
     'UnsafeCheckpointError', 'safe_torch_load',
     'install_safe_checkpoint_loaders', 'restore_mmengine_checkpoint_loaders',
     'AnyDeviceDistributedDataParallel', 'setup_cpu_distributed',
+    'BiasMultipliedOptimWrapperConstructor',
     'PATCH_MMENGINE_ENV', 'patch_mmengine', 'restore_mmengine'
 ]

@@ -201,3 +201,48 @@ def test_one_labelled_shoulder_gives_no_neck():
         KeypointConverter(num_keypoints=18, mapping=cfg.coco_to_openpose18)(
             dict(keypoints=keypoints, keypoints_visible=visible,
                  flip_indices=list(coco_flip)))
+
+
+PAPER_CONFIGS = [p for p in CONFIGS if 'sample' not in p]
+
+
+@pytest.mark.parametrize('path', PAPER_CONFIGS, ids=osp.basename)
+def test_paper_configs_test_as_cmu(path):
+    """No flip at test time (neither the paper nor CMU's evaluation flips)
+    and CMU's per-layer learning rates (pose_train_test.prototxt)."""
+    cfg = Config.fromfile(path)
+    assert cfg.model.test_cfg.flip_test is False
+    optim = cfg.optim_wrapper
+    assert optim.constructor == 'BiasMultipliedOptimWrapperConstructor'
+    assert optim.paramwise_cfg.bias_lr_mult == 2.0
+    assert optim.paramwise_cfg.bias_decay_mult == 0.0
+    assert sorted(optim.paramwise_cfg.custom_keys) == sorted(
+        f'head.{b}_stages.{s}.' for b in ('paf', 'heatmap')
+        for s in range(1, 6))
+
+
+def test_cmu_learning_rates_per_layer():
+    """The final Table IV config's optimizer: VGG and stage 1 weights at the
+    base rate, their biases at 2x; stages 2-6 at 4x, their biases at 8x; no
+    bias decays."""
+    from mmengine.optim import build_optim_wrapper
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/openpose/coco/'
+        'openpose-rie-kl-salm-pdd_vgg19_2xb5-600kit_coco-368x368.py'))
+    cfg.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    base_lr = cfg.optim_wrapper.optimizer.lr
+    base_wd = cfg.optim_wrapper.optimizer.weight_decay
+    names = {id(p): n for n, p in model.named_parameters()}
+    seen = {}
+    for group in wrapper.optimizer.param_groups:
+        (param, ) = group['params']
+        name = names[id(param)]
+        later_stage = any(f'_stages.{s}.' in name for s in range(1, 6))
+        bias = name.endswith('.bias')
+        expected_lr = base_lr * (4 if later_stage else 1) * (2 if bias else 1)
+        assert group['lr'] == pytest.approx(expected_lr), name
+        assert group['weight_decay'] == (0.0 if bias else base_wd), name
+        seen[(later_stage, bias)] = seen.get((later_stage, bias), 0) + 1
+    assert len(seen) == 4 and len(names) == sum(seen.values())

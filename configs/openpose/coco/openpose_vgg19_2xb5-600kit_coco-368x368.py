@@ -7,7 +7,8 @@
 # CMU's augmentation (person-centred crop, the person's height
 # 0.6 x 368 x U(0.5, 1.1), rotation +-45 deg, flip 0.5), crowds and persons
 # without keypoints masked out of the losses. Test: image height 368
-# (CMU OpenPose's), flip and scales 0.5, 1, 1.5, 2 (maps averaged).
+# (CMU OpenPose's), scales 0.5, 1, 1.5, 2 (maps averaged), no flip. SGD with
+# CMU's per-layer rates (stages 2-6 at 4x, biases at 2x without decay).
 _base_ = [
     'mmpose::_base_/default_runtime.py',
     '../../_base_/datasets/coco_bottomup.py',
@@ -29,8 +30,19 @@ train_cfg = dict(
     val_interval=50000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
+# per-layer rates as CMU's solver (pose_train_test.prototxt): stages 2-6 at
+# 4x the base rate, every bias at twice its layer's rate and without weight
+# decay (stage 1 and VGG: weights 1x, biases 2x; stages 2-6: 4x and 8x)
 optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=2e-5, momentum=0.9, weight_decay=5e-4))
+    constructor='BiasMultipliedOptimWrapperConstructor',
+    optimizer=dict(type='SGD', lr=2e-5, momentum=0.9, weight_decay=5e-4),
+    paramwise_cfg=dict(
+        bias_lr_mult=2.0,
+        bias_decay_mult=0.0,
+        custom_keys={
+            f'head.{branch}_stages.{stage}.': dict(lr_mult=4.0)
+            for branch in ('paf', 'heatmap') for stage in range(1, 6)
+        }))
 param_scheduler = [
     dict(
         type='MultiStepLR',
@@ -95,8 +107,10 @@ model = dict(
         flip_indices={{_base_.openpose18_flip_indices}},
         output_converter=dict(
             num_keypoints=17, mapping={{_base_.openpose18_to_coco}})),
+    # no flip at test time, as the paper and CMU's evalCOCO.m
+    # (test_cfg.flip_test=True averages the flipped input's maps too)
     test_cfg=dict(
-        flip_test=True,
+        flip_test=False,
         multiscale_test=True,
         scales=[1.0, 0.5, 1.5, 2.0],
         size_divisor=fd))
