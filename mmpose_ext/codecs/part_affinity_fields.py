@@ -108,13 +108,23 @@ class PartAffinityFields(BaseKeypointCodec):
             resolution), 1 with them
         person_score (str): what ranks persons (returned as
             ``instance_scores``): ``'keypoints'``, the mean peak value of
-            its parts, or ``'keypoints_and_limbs'``, the sum of its parts'
-            peak values and its limbs' PAF scores per part, as CMU and
-            Lightweight OpenPose rank persons. Defaults to ``'keypoints'``
+            its parts; ``'keypoints_and_limbs'``, the sum of its parts' peak
+            values and its limbs' PAF scores per part (what CMU's grouping
+            compares with ``min_mean_score``); or ``'cmu_coco'``, that sum
+            times the number of the person's parts (among
+            ``counted_parts``), the score CMU's ``evalCOCO.m`` gives COCO.
+            Defaults to ``'keypoints'``
+        limb_distance_prior (bool): add CMU's distance prior
+            ``min(0.5·H/‖limb‖ − 1, 0)`` to each limb candidate's score, H
+            the maps' height (see :func:`score_limb_candidates`). Defaults
+            to False
+        counted_parts (sequence of int, optional): the keypoints that
+            ``'cmu_coco'`` counts (CMU counts the 17 COCO keypoints, not
+            OpenPose-18's neck); by default all
     """
 
     auxiliary_encode_keys = {'skeleton_links'}
-    PERSON_SCORES = ('keypoints', 'keypoints_and_limbs')
+    PERSON_SCORES = ('keypoints', 'keypoints_and_limbs', 'cmu_coco')
     field_mapping_table = dict(
         heatmaps='heatmaps',
         pafs='pafs',
@@ -139,7 +149,9 @@ class PartAffinityFields(BaseKeypointCodec):
                  min_mean_score: float = 0.2,
                  max_instances: int = 30,
                  upsample_factor: Optional[int] = None,
-                 person_score: str = 'keypoints') -> None:
+                 person_score: str = 'keypoints',
+                 limb_distance_prior: bool = False,
+                 counted_parts: Optional[Sequence[int]] = None) -> None:
         super().__init__()
         name = self.__class__.__name__
         for key, value in (('sigma', sigma), ('limb_width', limb_width)):
@@ -184,6 +196,9 @@ class PartAffinityFields(BaseKeypointCodec):
             raise ValueError(f'{name}: person_score must be one of '
                              f'{self.PERSON_SCORES}, got {person_score!r}')
         self.person_score = person_score
+        self.limb_distance_prior = bool(limb_distance_prior)
+        self.counted_parts = None if counted_parts is None else [
+            int(k) for k in counted_parts]
 
     # coordinate maps -----------------------------------------------------
     def input_to_heatmap(self, keypoints: np.ndarray) -> np.ndarray:
@@ -353,6 +368,9 @@ class PartAffinityFields(BaseKeypointCodec):
         peaks = find_heatmap_peaks(self.upsample(heatmaps[:K], u),
                                    self.peak_threshold)
         pafs = self.upsample(pafs, u)
+        # CMU's distance prior: H, the image height in these maps' pixels
+        prior_height = float(pafs.shape[-2]) if \
+            self.limb_distance_prior else None
         coords = []
         for k, peak in enumerate(peaks):
             xy = peak[:, :2]
@@ -370,7 +388,7 @@ class PartAffinityFields(BaseKeypointCodec):
             scores, keep = score_limb_candidates(
                 pafs[2 * l:2 * l + 2], coords[ka], coords[kb],
                 self.num_limb_samples, self.limb_sample_threshold,
-                self.min_limb_sample_ratio)
+                self.min_limb_sample_ratio, prior_height)
             connections.append(match_limb_candidates(scores, keep))
         parts, totals = assemble_persons(K, links, connections,
                                          [peak[:, 2] for peak in peaks],
@@ -387,8 +405,12 @@ class PartAffinityFields(BaseKeypointCodec):
             scores[found, k] = peaks[k][idx, 2]
         if self.person_score == 'keypoints':
             instance_scores = scores.mean(axis=1) if K else np.zeros(P)
-        else:
+        elif self.person_score == 'keypoints_and_limbs':
             instance_scores = totals / np.maximum((parts >= 0).sum(1), 1)
+        else:  # 'cmu_coco'
+            counted = parts if self.counted_parts is None else \
+                parts[:, self.counted_parts]
+            instance_scores = totals * (counted >= 0).sum(1)
         order = np.argsort(-instance_scores, kind='stable')
         order = order[:self.max_instances]
         return (keypoints[order], scores[order],

@@ -202,6 +202,21 @@ def test_person_scores_and_their_order():
     # peaks (about 1) plus one PAF score (about 1) per limb, per part
     assert (persons > scores.sum(axis=1) / parts).all()
     assert (np.diff(persons) <= 0).all()
+    # CMU's evalCOCO.m: the person's total (peaks plus limbs) times its
+    # counted parts; with counted_parts, only those count
+    cmu = _codec(with_block_offsets=True, person_score='cmu_coco')
+    _, scores, persons = cmu.decode_instances(*maps, skeleton_links=LINKS)
+    np.testing.assert_allclose(persons, (scores > 0).sum(1)**2 *
+                               _codec(with_block_offsets=True,
+                                      person_score='keypoints_and_limbs')
+                               .decode_instances(*maps,
+                                                 skeleton_links=LINKS)[2],
+                               rtol=1e-5)
+    face = _codec(with_block_offsets=True, person_score='cmu_coco',
+                  counted_parts=[0, 1, 2])
+    _, _, face_scores = face.decode_instances(*maps, skeleton_links=LINKS)
+    np.testing.assert_allclose(face_scores * (scores > 0).sum(1),
+                               persons * 3, rtol=1e-5)
     with pytest.raises(ValueError, match='person_score must be one of'):
         _codec(person_score='area')
     with pytest.raises(ValueError, match='upsample_factor must be 1'):

@@ -12,7 +12,16 @@ codec = dict(
     heatmap_size=(368 // fd, 368 // fd),
     sigma=1.5,
     limb_width=1.,
-    with_block_offsets=True)
+    with_block_offsets=True,
+    # CMU OpenPose's test procedure (connect56LineVec.m, evalCOCO.m): limb
+    # scores with the distance prior, more than 80% of the 10 samples above
+    # 0.05, persons with >= 4 parts and >= 0.4 per part, ranked by CMU's COCO
+    # score
+    limb_distance_prior=True,
+    min_limb_sample_ratio=0.9,
+    min_parts=4,
+    min_mean_score=0.4,
+    person_score='cmu_coco')
 # PAF arrows in the colours of the dataset meta's links
 visualizer = dict(limbs=None, limbs_meta=None)
 model = dict(

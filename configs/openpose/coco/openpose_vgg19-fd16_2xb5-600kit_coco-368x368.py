@@ -10,7 +10,17 @@ codec = dict(
     sigma=1.5,
     limb_width=1.,
     with_block_offsets=False,
-    skeleton_links={{_base_.openpose18_limbs}})
+    skeleton_links={{_base_.openpose18_limbs}},
+    # CMU OpenPose's test procedure (connect56LineVec.m, evalCOCO.m): limb
+    # scores with the distance prior, more than 80% of the 10 samples above
+    # 0.05, persons with >= 4 parts and >= 0.4 per part, ranked by CMU's COCO
+    # score (counting the 17 COCO keypoints, not the neck)
+    limb_distance_prior=True,
+    min_limb_sample_ratio=0.9,
+    min_parts=4,
+    min_mean_score=0.4,
+    person_score='cmu_coco',
+    counted_parts=[0] + list(range(2, 18)))
 model = dict(
     backbone=dict(output_stride=fd),
     head=dict(with_block_offsets=False, decoder=codec),

@@ -8,7 +8,7 @@ Three steps with plain array inputs and outputs: heatmap peaks
 persons (:func:`assemble_persons`). Only the matching and the assembly loop
 over candidate connections; nothing loops over pixels.
 """
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -59,7 +59,8 @@ def score_limb_candidates(pafs: np.ndarray,
                           ends: np.ndarray,
                           num_samples: int = 10,
                           sample_threshold: float = 0.05,
-                          min_sample_ratio: float = 0.8
+                          min_sample_ratio: float = 0.8,
+                          distance_prior_height: Optional[float] = None
                           ) -> Tuple[np.ndarray, np.ndarray]:
     """Score every (start, end) candidate pair of one limb type by its Part
     Affinity Field (eqs. (3), (4)).
@@ -70,7 +71,10 @@ def score_limb_candidates(pafs: np.ndarray,
     perpendicular to the limb; this package reads it as the alignment (dot
     product) that OpenPose uses, as done here. A pair is kept when at least
     ``min_sample_ratio`` of its samples exceed ``sample_threshold`` (eq. (3)),
-    and is scored by the mean alignment.
+    and is scored by the mean alignment. With ``distance_prior_height`` H,
+    CMU OpenPose's distance prior ``min(0.5·H/‖limb‖ − 1, 0)`` is added to
+    the score (its ``connect56LineVec.m``): a candidate longer than half the
+    image height loses score; a pair is kept only with a score > 0.
 
     Args:
         pafs (np.ndarray): (2, H, W) the limb's field (x, y)
@@ -79,6 +83,8 @@ def score_limb_candidates(pafs: np.ndarray,
         num_samples (int): samples on each segment
         sample_threshold (float): alignment a sample must exceed
         min_sample_ratio (float): share of samples that must exceed it
+        distance_prior_height (float, optional): H, the image height in the
+            units of ``starts`` and ``ends``; None adds no prior
 
     Returns:
         tuple:
@@ -99,6 +105,9 @@ def score_limb_candidates(pafs: np.ndarray,
     alignment = (pafs[0, ys, xs] * units[..., None, 0] +
                  pafs[1, ys, xs] * units[..., None, 1])  # (Ma, Mb, S)
     scores = alignment.mean(axis=-1)
+    if distance_prior_height is not None:
+        scores = scores + np.minimum(
+            0.5 * distance_prior_height / np.maximum(lengths, 1e-6) - 1., 0.)
     ratio = (alignment > sample_threshold).mean(axis=-1)
     keep = (ratio >= min_sample_ratio) & (scores > 0) & (lengths > 1e-6)
     return scores, keep

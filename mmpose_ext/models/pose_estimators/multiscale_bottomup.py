@@ -19,9 +19,10 @@ class MultiScaleBottomupPoseEstimator(BottomupPoseEstimator):
     gives one image and ``test_cfg=dict(multiscale_test=True, scales=[0.5, 1,
     1.5, 2])`` resizes the normalised input (bilinear) to each scale, rounded
     to a multiple of ``size_divisor`` (the network stride) so every scale's
-    maps cover the image exactly. The head receives the first scale as the
-    reference (put 1.0 first), as MMPose's AE head does, and averages the
-    maps (OpenPose's multi-scale test).
+    maps cover the image exactly. The head receives scale 1.0 first, as the
+    reference (as MMPose's AE head takes its first scale), whatever the order
+    of ``scales``, which must include 1.0; it averages the maps (OpenPose's
+    multi-scale test).
 
     Accepts the arguments of ``BottomupPoseEstimator``. ``test_cfg`` keys:
     ``multiscale_test`` (bool), ``scales`` (list of floats, default [1.0]),
@@ -43,12 +44,27 @@ class MultiScaleBottomupPoseEstimator(BottomupPoseEstimator):
                 inputs, size=size, mode='bilinear', align_corners=False))
         return pyramid
 
+    def ordered_scales(self) -> list:
+        """``test_cfg.scales`` with 1.0, the scale of the input and of the
+        maps the head maps back from, first; the others in their order (the
+        head's averaging does not depend on it).
+
+        Raises:
+            ValueError: 1.0 is not among the scales
+        """
+        scales = [float(s) for s in self.test_cfg.get('scales', [1.0])]
+        if 1.0 not in scales:
+            raise ValueError(
+                f'test_cfg.scales {scales} must include 1.0: the maps of the '
+                'input as the test pipeline made it are the reference the '
+                'head maps the predictions back from')
+        reference = scales.index(1.0)
+        return [1.0] + scales[:reference] + scales[reference + 1:]
+
     def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
         multiscale_test = self.test_cfg.get('multiscale_test', False)
         flip_test = self.test_cfg.get('flip_test', False)
-        scales = list(self.test_cfg.get('scales', [1.0]))
-        if not multiscale_test:
-            scales = [1.0]
+        scales = self.ordered_scales() if multiscale_test else [1.0]
         feats = []
         for scaled in self.resize_to_scales(inputs, scales):
             if flip_test:

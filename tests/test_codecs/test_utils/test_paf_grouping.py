@@ -63,3 +63,27 @@ def test_assembly_merges_through_shared_parts_and_filters():
                                min_parts=2)
     assert sorted(persons.tolist()) == [[-1, -1, -1, 0, 0], [-1, 1, 1, -1, -1],
                                         [0, 0, 0, -1, -1]]
+
+
+def test_cmu_distance_prior():
+    """CMU OpenPose's prior min(0.5·H/‖limb‖ − 1, 0): no change for a limb
+    up to half the image height, a penalty beyond; a long limb on a perfect
+    field is rejected once the penalty outweighs its alignment."""
+    pafs = np.zeros((2, 100, 100))
+    pafs[0] = 1.  # a perfect horizontal field everywhere
+    starts = np.array([[0., 50.]])
+    ends = np.array([[40., 50.], [60., 50.], [99., 50.]])
+    plain, _ = score_limb_candidates(pafs, starts, ends)
+    scores, keep = score_limb_candidates(pafs, starts, ends,
+                                         distance_prior_height=80.)
+    np.testing.assert_allclose(plain, 1.)
+    # lengths 40, 60, 99 against H / 2 = 40
+    np.testing.assert_allclose(scores[0], [1., 40 / 60, 40 / 99])
+    assert keep.all()
+    scores, keep = score_limb_candidates(pafs, starts, ends,
+                                         distance_prior_height=20.)
+    np.testing.assert_allclose(scores[0], [10 / 40, 10 / 60, 10 / 99])
+    # half the field: alignment 0.5 on every sample, prior -0.75 at H = 20
+    _, keep = score_limb_candidates(pafs * 0.5, starts, ends[:1],
+                                    distance_prior_height=20.)
+    assert not keep[0, 0]
