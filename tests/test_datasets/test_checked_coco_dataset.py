@@ -6,6 +6,7 @@ import json
 import shutil
 from unittest import mock
 
+import numpy as np
 import pytest
 from mmpose.datasets.transforms import LoadImage
 
@@ -93,3 +94,76 @@ def test_unreadable_image_is_named(coco):
 def test_policies_are_checked():
     with pytest.raises(ValueError, match='on_bad_image'):
         CheckedCocoDataset(on_bad_image='ignore', lazy_init=True)
+
+
+def _info(boxes, num_keypoints, areas=None, crowd=None):
+    boxes = np.asarray(boxes, float)
+    return dict(bbox=boxes, num_keypoints=list(num_keypoints),
+                area=np.asarray(areas if areas is not None else
+                                [(b[2] - b[0]) * (b[3] - b[1])
+                                 for b in boxes]),
+                iscrowd=list(crowd or [0] * len(boxes)))
+
+
+def test_main_persons_follow_cmu_genjson():
+    """>= 5 labelled keypoints, area >= 32², not a crowd, and a centre not
+    within 0.3 x max(w, h) of an earlier main person's centre."""
+    from mmpose_ext.datasets import main_persons
+    boxes = [[0, 0, 100, 200],      # main
+             [10, 10, 110, 210],    # centre 14 px from the first: < 60
+             [300, 0, 400, 200],    # main
+             [500, 0, 600, 200],    # 4 keypoints
+             [700, 0, 720, 20],     # area 400
+             [900, 0, 1000, 200],   # crowd
+             [60, 0, 160, 200]]     # centre 60 px away: = 0.3 x 200, kept
+    info = _info(boxes, [17, 17, 5, 4, 17, 17, 9], crowd=[0] * 5 + [1, 0])
+    assert main_persons(info) == [0, 2, 6]
+    assert main_persons(info, min_keypoints=4) == [0, 2, 3, 6]
+    assert main_persons(info, min_centre_distance=0.) == [0, 1, 2, 6]
+    assert main_persons(_info(np.zeros((0, 4)), [])) == []
+
+
+def test_one_sample_per_main_person_of_the_bundled_sample():
+    """The paper OpenPose config's training set on the bundled images: one
+    sample per main person (12 of the 14 annotations), each centred on its
+    own person (its box centre within the 40 px jitter of the crop's)."""
+    from mmengine.config import Config
+    from mmpose.registry import DATASETS
+
+    from ..conftest import REPO
+    cfg = Config.fromfile(
+        f'{REPO}/configs/openpose/coco/openpose_vgg19_2xb5-600kit_coco-'
+        '368x368.py')
+    dataset_cfg = cfg.train_dataloader.dataset
+    assert dataset_cfg.sample_per == 'main_person'
+    dataset_cfg.update(data_root=COCO_MINI, ann_file='person_keypoints.json',
+                       data_prefix=dict(img='images/'))
+    dataset = DATASETS.build(dataset_cfg)
+    assert len(dataset) == 12
+    persons = [(dataset.get_data_info(i)['img_id'],
+                dataset.get_data_info(i)['main_person'])
+               for i in range(len(dataset))]
+    assert len(set(persons)) == 12
+    np.random.seed(0)
+    for i, (_, person) in enumerate(persons):
+        sample = dataset[i]
+        # the box's corners after the warp
+        box = np.asarray(sample['data_samples'].gt_instances.bboxes)[person]
+        centre = box.reshape(-1, 2).mean(axis=0)
+        assert np.abs(centre - 184).max() <= 40 * np.sqrt(2) + 1, (i, centre)
+
+
+def test_main_person_samples_bad_input():
+    with pytest.raises(ValueError, match='sample_per must be'):
+        CheckedCocoDataset(sample_per='person', lazy_init=True)
+    with pytest.raises(ValueError, match='for bottom-up training'):
+        CheckedCocoDataset(sample_per='main_person', data_mode='topdown',
+                           lazy_init=True)
+    dataset = CheckedCocoDataset(
+        data_root=COCO_MINI, ann_file='person_keypoints.json',
+        data_prefix=dict(img='images/'), data_mode='bottomup',
+        sample_per='main_person', main_person_cfg=dict(min_keypoints=18),
+        pipeline=[], lazy_init=True)
+    with pytest.raises(ValueError, match='none of the 4 images .* has a '
+                       'main person'):
+        dataset.full_init()

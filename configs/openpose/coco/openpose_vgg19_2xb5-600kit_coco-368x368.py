@@ -172,6 +172,10 @@ val_pipeline = [
         meta_keys={{_base_.bottomup_val_meta_keys}})
 ]
 
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# one sample per main person, as CMU's genJSON.m (>= 5 keypoints, area >= 32^2,
+# not within 0.3 x the box size of an earlier main person's centre), each
+# centred on its person by PersonCentredRandomAffine
+train_dataloader = dict(
+    dataset=dict(pipeline=train_pipeline, sample_per='main_person'))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -3,5 +3,6 @@
 MMPose's inferencer picks its default person detector from that category
 (``body`` -> a person detector), read from the dataset class's module path."""
 from .body import CheckedCocoDataset
+from .main_persons import main_persons
 
-__all__ = ['CheckedCocoDataset']
+__all__ = ['CheckedCocoDataset', 'main_persons']

@@ -73,10 +73,21 @@ class PersonCentredRandomAffine(BottomupRandomAffine):
         self._params = None
 
     def choose_person(self, results: Dict) -> Optional[int]:
-        """Index of the person the sample is centred on (None: none has
-        ``min_keypoints`` labelled keypoints and a box)."""
+        """Index of the person the sample is centred on: ``main_person``
+        where the dataset set it (``CheckedCocoDataset(sample_per=
+        'main_person')``: one sample per main person), else one drawn among those with
+        ``min_keypoints`` labelled keypoints and a box (None: there is
+        none)."""
         visible = results.get('keypoints_visible')
         bboxes = results.get('bbox')
+        if bboxes is not None and results.get('main_person') is not None:
+            person = int(results['main_person'])
+            if not 0 <= person < len(bboxes):
+                raise IndexError(
+                    f'PersonCentredRandomAffine: main_person {person} of '
+                    f'{results.get("img_path")} is not one of its '
+                    f'{len(bboxes)} persons')
+            return person
         if visible is None or bboxes is None or len(bboxes) == 0:
             return None
         labelled = (np.asarray(visible).reshape(len(bboxes), -1) > 0).sum(1)

@@ -1,11 +1,14 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 import logging
 import math
-from typing import Optional
+from typing import List, Optional, Tuple
 
+from mmengine.dataset import force_full_init
 from mmengine.logging import print_log
 from mmpose.datasets import CocoDataset
 from mmpose.registry import DATASETS
+
+from ..main_persons import main_persons
 
 POLICIES = ('raise', 'skip')
 
@@ -28,9 +31,22 @@ class CheckedCocoDataset(CocoDataset):
     (K from the dataset meta); a non-negative, finite ``area``; image width and
     height present.
 
+    Bottom-up training can take one sample per *main person* instead of one
+    per image (``sample_per='main_person'``), as CMU OpenPose's
+    ``genJSON.m`` makes its training set (:func:`main_persons`): the
+    dataset's length is then the number of main persons, sample i is the
+    image of main person i with ``main_person`` set to that person's index,
+    which ``PersonCentredRandomAffine`` centres the sample on; images without
+    a main person are not trained on, and how many there are is logged.
+
     Args:
         on_bad_annotation (str): ``'raise'`` or ``'skip'``
         on_bad_image (str): ``'raise'`` or ``'skip'``
+        sample_per (str): ``'image'`` (MMPose's) or ``'main_person'``
+            (bottom-up training only). Defaults to ``'image'``
+        main_person_cfg (dict, optional): the arguments of
+            :func:`main_persons` (``min_keypoints``, ``min_area``,
+            ``min_centre_distance``); CMU's values by default
         **kwargs: as for :class:`~mmpose.datasets.CocoDataset`
     """
 
@@ -38,15 +54,73 @@ class CheckedCocoDataset(CocoDataset):
                  *args,
                  on_bad_annotation: str = 'raise',
                  on_bad_image: str = 'raise',
+                 sample_per: str = 'image',
+                 main_person_cfg: Optional[dict] = None,
                  **kwargs):
         for key, value in (('on_bad_annotation', on_bad_annotation),
                            ('on_bad_image', on_bad_image)):
             if value not in POLICIES:
                 raise ValueError(f'CheckedCocoDataset: {key} must be one of '
                                  f'{POLICIES}, got {value!r}')
+        if sample_per not in ('image', 'main_person'):
+            raise ValueError('CheckedCocoDataset: sample_per must be "image" '
+                             f'or "main_person", got {sample_per!r}')
+        if sample_per == 'main_person' and (
+                kwargs.get('data_mode', 'topdown') != 'bottomup'
+                or kwargs.get('test_mode', False)):
+            raise ValueError(
+                'CheckedCocoDataset: sample_per="main_person" is for '
+                'bottom-up training (data_mode="bottomup", test_mode=False): '
+                'evaluation must see every image once')
         self.on_bad_annotation = on_bad_annotation
         self.on_bad_image = on_bad_image
+        self.sample_per = sample_per
+        self.main_person_cfg = dict(main_person_cfg or {})
+        self._main_person_index: Optional[List[Tuple[int, int]]] = None
         super().__init__(*args, **kwargs)
+
+    # one sample per main person ----------------------------------------------
+    def full_init(self) -> None:
+        if self._fully_initialized:
+            return
+        super().full_init()
+        if self.sample_per == 'main_person':
+            self._main_person_index = self._index_main_persons()
+
+    def _index_main_persons(self) -> List[Tuple[int, int]]:
+        index, without = [], 0
+        images = super().__len__()
+        for image in range(images):
+            persons = main_persons(super().get_data_info(image),
+                                   **self.main_person_cfg)
+            without += not persons
+            index.extend((image, person) for person in persons)
+        print_log(
+            f'CheckedCocoDataset: {len(index)} main persons in '
+            f'{images - without} images of {self.ann_file}; {without} '
+            'images without a main person are not trained on',
+            logger='current')
+        if not index:
+            raise ValueError(
+                f'CheckedCocoDataset: none of the {images} images of '
+                f'{self.ann_file} has a main person '
+                f'(main_person_cfg={self.main_person_cfg or "CMU defaults"})')
+        return index
+
+    @force_full_init
+    def __len__(self) -> int:
+        if self._main_person_index is not None:
+            return len(self._main_person_index)
+        return super().__len__()
+
+    @force_full_init
+    def get_data_info(self, idx: int) -> dict:
+        if self._main_person_index is None:
+            return super().get_data_info(idx)
+        image, person = self._main_person_index[idx]
+        data_info = super().get_data_info(image)
+        data_info['main_person'] = person
+        return data_info
 
     def _annotation_problem(self, ann: dict, img: dict) -> Optional[str]:
         missing = [k for k in ('id', 'image_id', 'bbox', 'keypoints')
