@@ -116,14 +116,16 @@ def test_config_builds_with_consistent_codec(path):
         'skeleton_links' in cfg.val_dataloader.dataset.pipeline[-1][
             'meta_keys']
     if 'sample' not in path:
-        # CMU's test resolution: height 368, padded to a multiple of fd
+        # CMU's test resolution: height 368 x s, padded to a multiple of
+        # fd; the pipeline makes the largest scale from the image
         for loader in (cfg.val_dataloader, cfg.test_dataloader):
             (resize, ) = [t for t in loader.dataset.pipeline
                           if 'Resize' in t['type']]
             assert resize['type'] == 'BottomupResizeByHeight'
-            assert resize['input_size'][1] == 368
+            assert resize['input_size'][1] == 368 * 2
             assert resize['size_factor'] == fd
-        assert cfg.model.test_cfg.scales == [1.0, 0.5, 1.5, 2.0]
+        assert cfg.model.test_cfg.scales == [0.5, 1.0, 1.5, 2.0]
+        assert cfg.model.test_cfg.input_scale == 2.0
         assert cfg.model.backbone.init_cfg.checkpoint == 'torchvision://vgg19'
         cfg.model.backbone.init_cfg = None
     model = MODELS.build(cfg.model)

@@ -79,4 +79,6 @@ def test_input_size_of_bottom_up_resize_subclasses():
     tool = runpy.run_path(TOOL)
     config = 'configs/openpose/coco/openpose_vgg19_2xb5-600kit_coco-368x368.py'
     cfg = Config.fromfile(osp.join(REPO, config))
+    # the test pipeline makes the largest test scale (2 x 368): measured
+    # at scale 1
     assert tool['pipeline_input_size'](cfg, config) == ((368, 368), True)

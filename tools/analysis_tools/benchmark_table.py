@@ -117,8 +117,9 @@ def parameter_count(model_cfg):
 
 def pipeline_input_size(cfg, config):
     """The val pipeline's ``input_size`` (a bottom-up resize measures a
-    square image: ``BottomupResizeByHeight`` gives it that size too) and
-    whether the config is bottom-up."""
+    square image: ``BottomupResizeByHeight`` gives it that size too; a
+    pipeline that makes the largest test scale, ``test_cfg.input_scale``,
+    is measured at scale 1) and whether the config is bottom-up."""
     from mmengine.registry import init_default_scope
     from mmpose.datasets.transforms import BottomupResize, TopdownAffine
     from mmpose.registry import TRANSFORMS
@@ -127,8 +128,11 @@ def pipeline_input_size(cfg, config):
         transform_type = TRANSFORMS.get(transform['type'])
         if isinstance(transform_type, type) and issubclass(
                 transform_type, (TopdownAffine, BottomupResize)):
-            return (tuple(transform['input_size']),
-                    issubclass(transform_type, BottomupResize))
+            bottom_up = issubclass(transform_type, BottomupResize)
+            scale = float((cfg.model.get('test_cfg') or {}).get(
+                'input_scale', 1.0)) if bottom_up else 1.0
+            return (tuple(int(round(v / scale))
+                          for v in transform['input_size']), bottom_up)
     raise ValueError(f'{config}: the val pipeline has neither TopdownAffine '
                      'nor BottomupResize (or a subclass), so its input size '
                      'is unknown')

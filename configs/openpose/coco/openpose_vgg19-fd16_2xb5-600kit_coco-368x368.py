@@ -52,8 +52,10 @@ train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_pipeline = [
     dict(type='LoadImage'),
     dict(
+        # the image at the largest test scale (height 2 x 368); the
+        # estimator makes the smaller scales from it (test_cfg.input_scale)
         type='BottomupResizeByHeight',
-        input_size=codec['input_size'],
+        input_size=tuple(2 * s for s in codec['input_size']),
         size_factor=fd),
     dict(
         type='PackPoseInputs',

@@ -122,7 +122,9 @@ model = dict(
     test_cfg=dict(
         flip_test=False,
         multiscale_test=True,
-        scales=[1.0, 0.5, 1.5, 2.0],
+        scales=[0.5, 1.0, 1.5, 2.0],
+        # the test pipeline resizes the image to the largest scale
+        input_scale=2.0,
         size_divisor=fd))
 
 # CocoMetric ranks the persons by the head's person score (bbox_scores: CMU's
@@ -164,8 +166,10 @@ train_pipeline = [
 val_pipeline = [
     dict(type='LoadImage'),
     dict(
+        # the image at the largest test scale (height 2 x 368); the
+        # estimator makes the smaller scales from it (test_cfg.input_scale)
         type='BottomupResizeByHeight',
-        input_size=codec['input_size'],
+        input_size=tuple(2 * s for s in codec['input_size']),
         size_factor=fd),
     dict(
         type='PackPoseInputs',

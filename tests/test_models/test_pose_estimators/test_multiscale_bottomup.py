@@ -50,5 +50,5 @@ def test_the_order_of_the_scales_does_not_matter(model_and_batch):
 def test_scales_without_one_are_refused(model_and_batch):
     model, batch = model_and_batch
     with pytest.raises(ValueError, match=r'test_cfg.scales \[0.5, 2.0\] '
-                       'must include 1.0'):
+                       'must include the input_scale 1.0'):
         _predict(model, batch, [0.5, 2.0])
