@@ -75,6 +75,11 @@ def prepare(path, args, work_dir):
     cfg.custom_hooks = [h for h in cfg.get('custom_hooks', [])
                         if h['type'] not in ('FiniteLossHook',)]
     cfg.randomness = dict(seed=args.seed)
+    # a visualizer of its own per run (MMEngine reuses an instance by name,
+    # with the save folder of the run that made it)
+    cfg.visualizer = dict(cfg.get('visualizer') or {},
+                          name=f'check_training_start_{osp.basename(path)}'
+                          f'_{id(cfg)}', vis_backends=[])
     cfg.work_dir = work_dir
     cfg.launcher = 'none'
     assert isinstance(cfg, Config)
