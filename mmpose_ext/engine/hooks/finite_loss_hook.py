@@ -117,8 +117,13 @@ class FiniteLossHook(Hook):
                          outputs: Optional[dict] = None) -> None:
         if not self.every_n_train_iters(runner, self.interval):
             return
-        bad = [(name, float(value)) for name, value in (outputs or {}).items()
-               if 'loss' in name and not math.isfinite(float(value))]
+        values = {
+            name: float(value.detach() if isinstance(value, torch.Tensor)
+                        else value)
+            for name, value in (outputs or {}).items() if 'loss' in name
+        }
+        bad = [(name, value) for name, value in values.items()
+               if not math.isfinite(value)]
         amp = uses_loss_scaler(runner)
         stepped = self.optimizer_steps != self._steps_before_iter
         any_bad, any_applied = self._shared_flags(
