@@ -91,3 +91,26 @@ def test_bad_arguments():
         PersonCentredRandomAffine(scale_factor=(1.1, 0.5))
     with pytest.raises(ValueError, match='target_height must be > 0'):
         PersonCentredRandomAffine(target_height=0)
+
+
+def test_the_centred_person_has_five_labelled_keypoints():
+    """Drawn uniformly among the persons with >= min_keypoints labelled
+    keypoints and a box: 4 and 0 labelled are never chosen; the dataset's
+    main_person, where set, is taken as it is."""
+    transform = PersonCentredRandomAffine()
+    visible = np.zeros((4, 17))
+    visible[0, :4] = 1  # 4 labelled: not a main person
+    visible[1, :5] = 1
+    visible[3, :] = 1
+    bboxes = np.array([[0, 0, 50, 100]] * 4, float)
+    results = dict(bbox=bboxes, keypoints_visible=visible)
+    np.random.seed(0)
+    chosen = [transform.choose_person(results) for _ in range(300)]
+    assert set(chosen) == {1, 3}
+    assert 100 < chosen.count(1) < 200  # uniform between the two
+    flat = dict(results, bbox=np.array([[0, 0, 50, 0]] * 4, float))
+    assert transform.choose_person(flat) is None  # no box height
+    assert transform.choose_person(dict(results, main_person=0)) == 0
+    with pytest.raises(IndexError, match='main_person 7 of x.jpg'):
+        transform.choose_person(dict(results, main_person=7,
+                                     img_path='x.jpg'))
