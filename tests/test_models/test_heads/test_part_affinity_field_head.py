@@ -123,19 +123,34 @@ def test_losses_on_real_targets_and_gradients_reach_every_stage():
 
 
 def test_predict_with_flip_and_multiscale_on_a_real_image():
+    """Flip and multi-scale test on a real image: the averaged maps of the
+    mirrored input are the mirror of the input's (keypoint channels swapped
+    by the flip pairs), as averaging each input with its flipped copy
+    must give."""
     cfg = Config.fromfile(TINY_CONFIG)
     cfg.model.test_cfg = dict(flip_test=True, multiscale_test=True,
                               scales=[1.0, 0.5, 1.5], output_heatmaps=True)
+    torch.manual_seed(0)
+    # PyTorch's default initialisation (MMPose's would give maps of 1e-6)
     model = MODELS.build(cfg.model).eval()
     dataset = DATASETS.build(cfg.val_dataloader.dataset)
     batch = model.data_preprocessor(pseudo_collate([dataset[3]]))
     with torch.no_grad():
-        (sample, ) = model.predict(batch['inputs'], batch['data_samples'])
+        (sample, ) = model.predict(batch['inputs'],
+                                   [s.clone() for s in batch['data_samples']])
+        (mirrored, ) = model.predict(batch['inputs'].flip(-1),
+                                     [s.clone() for s in
+                                      batch['data_samples']])
     pred = sample.pred_instances
     assert pred.keypoints.shape[1:] == (17, 2)
     assert pred.keypoint_scores.shape == pred.keypoints.shape[:2]
-    assert sample.pred_fields.heatmaps.shape == (17, 32, 32)
+    heatmaps = sample.pred_fields.heatmaps
+    assert heatmaps.shape == (17, 32, 32)
     assert sample.pred_fields.pafs.shape == (38, 32, 32)
+    flip = dataset.metainfo['flip_indices']
+    assert heatmaps.abs().max() > 1e-3
+    torch.testing.assert_close(mirrored.pred_fields.heatmaps,
+                               heatmaps[flip].flip(-1), atol=1e-5, rtol=1e-4)
 
 
 def test_build_and_predict_errors_name_the_fix():
