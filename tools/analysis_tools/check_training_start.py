@@ -44,8 +44,6 @@ def parse_args(argv=None):
 
 def prepare(path, args, work_dir):
     """The config as a short iteration-based run on the given data."""
-    from mmengine.config import Config
-
     from mmpose_ext.utils import load_config
     cfg = load_config(path)
     if args.cfg_options:
@@ -82,7 +80,6 @@ def prepare(path, args, work_dir):
                           f'_{id(cfg)}', vis_backends=[])
     cfg.work_dir = work_dir
     cfg.launcher = 'none'
-    assert isinstance(cfg, Config)
     return cfg
 
 

@@ -66,6 +66,7 @@ def image_ratio(img: np.ndarray, large_height: int,
 
 
 def measure(config: str, args) -> tuple:
+    import cv2
     import torch
     from mmengine.dataset import pseudo_collate
     from mmpose.registry import DATASETS, MODELS
@@ -94,7 +95,6 @@ def measure(config: str, args) -> tuple:
         if pyramid.get(1.0) is None or pyramid.get(largest) is None:
             continue
         r = detail_ratio(pyramid[largest][0].numpy(), pyramid[1.0][0].numpy())
-        import cv2
         img = cv2.imread(sample['data_samples'].img_path)
         r_img = image_ratio(img, int(round(height * largest)), height)
         ratios.append(r)
