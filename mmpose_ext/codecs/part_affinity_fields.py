@@ -6,8 +6,12 @@ import numpy as np
 from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
 
+import torch
+
 from .utils.block_inside_offsets import (generate_block_inside_offsets,
                                          refine_peaks_with_block_offsets)
+from .utils.local_upsampling import (find_upsampled_peaks, peaks_per_keypoint,
+                                     upsample_along_x)
 from .utils.multi_person_heatmaps import generate_max_merged_gaussian_heatmaps
 from .utils.paf_grouping import (assemble_persons, find_heatmap_peaks,
                                  match_limb_candidates, score_limb_candidates)
@@ -37,12 +41,18 @@ class PartAffinityFields(BaseKeypointCodec):
     PAFs and matched greedily (eqs. (3)–(5)), limbs assembled into persons.
 
     Without offsets (the paper's baseline, Fig. 4a) the heatmaps and PAFs are
-    first upsampled bicubically, as CMU OpenPose does, by
+    read as if upsampled bicubically, as CMU OpenPose does, by
     ``upsample_factor`` (default: fd, i.e. to input resolution), so the
     peaks are not quantised to cell centres and the two ends of a small
     person's limb do not fall into one cell (a zero-length limb, which
-    grouping drops). With RIE the peaks are found on the stride-fd maps and
-    refined by the offsets, without upsampling.
+    grouping drops). The upsampled maps are only evaluated where decoding
+    looks (:mod:`~.utils.local_upsampling`: windows around the stride maps'
+    3×3 maxima, the PAFs at the limbs' sample points), with the persons,
+    keypoints (within 1e-3 px) and scores (within 1e-5) of upsampling
+    everything on ground-truth maps; ``dense_upsampling=True`` upsamples
+    everything (the reference, about 10× slower at fd 8). With RIE the
+    peaks are found on the stride-fd maps and refined by the offsets,
+    without upsampling.
 
     Coordinates (settled here; the paper does not say): heatmap cell (i, j)
     is centred on input pixel ((i + 0.5)·fd − 0.5, (j + 0.5)·fd − 0.5), so
@@ -121,6 +131,9 @@ class PartAffinityFields(BaseKeypointCodec):
         counted_parts (sequence of int, optional): the keypoints that
             ``'cmu_coco'`` counts (CMU counts the 17 COCO keypoints, not
             OpenPose-18's neck); by default all
+        dense_upsampling (bool): upsample the whole maps before decoding,
+            as CMU OpenPose's code does (the reference of the local
+            evaluation). Defaults to False
     """
 
     auxiliary_encode_keys = {'skeleton_links'}
@@ -151,7 +164,8 @@ class PartAffinityFields(BaseKeypointCodec):
                  upsample_factor: Optional[int] = None,
                  person_score: str = 'keypoints',
                  limb_distance_prior: bool = False,
-                 counted_parts: Optional[Sequence[int]] = None) -> None:
+                 counted_parts: Optional[Sequence[int]] = None,
+                 dense_upsampling: bool = False) -> None:
         super().__init__()
         name = self.__class__.__name__
         for key, value in (('sigma', sigma), ('limb_width', limb_width)):
@@ -199,6 +213,7 @@ class PartAffinityFields(BaseKeypointCodec):
         self.limb_distance_prior = bool(limb_distance_prior)
         self.counted_parts = None if counted_parts is None else [
             int(k) for k in counted_parts]
+        self.dense_upsampling = bool(dense_upsampling)
 
     # coordinate maps -----------------------------------------------------
     def input_to_heatmap(self, keypoints: np.ndarray) -> np.ndarray:
@@ -321,12 +336,41 @@ class PartAffinityFields(BaseKeypointCodec):
         return max(1, int(round(self.upsample_factor * map_stride /
                                 self.scale_factor[0])))
 
+    def find_peaks(self, heatmaps, map_stride: Optional[float] = None
+                   ) -> list:
+        """The keypoint candidates: peaks of the keypoint heatmaps upsampled
+        by :meth:`map_upsample_factor`, in upsampled pixels.
+
+        Args:
+            heatmaps (np.ndarray | Tensor): (K, H, W) keypoint heatmaps (no
+                background); a tensor is searched on its device
+            map_stride (float, optional): as in :meth:`decode_instances`
+
+        Returns:
+            list[np.ndarray]: K arrays (M_k, 3) of x, y and peak value, in
+            descending order of value
+        """
+        u = self.map_upsample_factor(map_stride)
+        if self.dense_upsampling:
+            if isinstance(heatmaps, torch.Tensor):
+                heatmaps = heatmaps.detach().float().cpu().numpy()
+            return find_heatmap_peaks(self.upsample(heatmaps, u),
+                                      self.peak_threshold)
+        if not isinstance(heatmaps, torch.Tensor):
+            heatmaps = torch.from_numpy(
+                np.ascontiguousarray(heatmaps, dtype=np.float32))
+        keypoint, xy, values = find_upsampled_peaks(heatmaps, u,
+                                                    self.peak_threshold)
+        return peaks_per_keypoint(keypoint.cpu().numpy(), xy.cpu().numpy(),
+                                  values.cpu().numpy(), heatmaps.shape[0])
+
     def decode_instances(self,
                          heatmaps: np.ndarray,
                          pafs: np.ndarray,
                          offsets: Optional[np.ndarray] = None,
                          skeleton_links: Optional[Sequence] = None,
-                         map_stride: Optional[float] = None
+                         map_stride: Optional[float] = None,
+                         peaks: Optional[list] = None
                          ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Group one image's maps into persons.
 
@@ -340,6 +384,8 @@ class PartAffinityFields(BaseKeypointCodec):
             map_stride (float, optional): input pixels per map pixel when
                 the maps are not at stride fd (multi-scale maps averaged at
                 the largest scale's resolution); not with offsets
+            peaks (list, optional): :meth:`find_peaks` of these heatmaps,
+                when already found (on the maps' device)
 
         Returns:
             tuple:
@@ -365,11 +411,18 @@ class PartAffinityFields(BaseKeypointCodec):
                              'offsets are in cells of stride fd; decode '
                              'them at stride fd (no map_stride)')
         u = self.map_upsample_factor(map_stride)
-        peaks = find_heatmap_peaks(self.upsample(heatmaps[:K], u),
-                                   self.peak_threshold)
-        pafs = self.upsample(pafs, u)
-        # CMU's distance prior: H, the image height in these maps' pixels
-        prior_height = float(pafs.shape[-2]) if \
+        if peaks is None:
+            peaks = self.find_peaks(heatmaps[:K], map_stride)
+        # the PAFs are read at the limbs' sample points of the upsampled
+        # field (or upsampled whole, the reference)
+        paf_factor = u
+        if self.dense_upsampling:
+            pafs, paf_factor = self.upsample(pafs, u), 1
+        elif u > 1:
+            pafs = upsample_along_x(torch.from_numpy(np.ascontiguousarray(
+                pafs, dtype=np.float32)), u).numpy()
+        # CMU's distance prior: H, the image height in upsampled pixels
+        prior_height = float(pafs.shape[-2] * paf_factor) if \
             self.limb_distance_prior else None
         coords = []
         for k, peak in enumerate(peaks):
@@ -388,7 +441,7 @@ class PartAffinityFields(BaseKeypointCodec):
             scores, keep = score_limb_candidates(
                 pafs[2 * l:2 * l + 2], coords[ka], coords[kb],
                 self.num_limb_samples, self.limb_sample_threshold,
-                self.min_limb_sample_ratio, prior_height)
+                self.min_limb_sample_ratio, prior_height, paf_factor)
             connections.append(match_limb_candidates(scores, keep))
         parts, totals = assemble_persons(K, links, connections,
                                          [peak[:, 2] for peak in peaks],

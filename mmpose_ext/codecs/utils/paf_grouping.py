@@ -54,61 +54,117 @@ def find_heatmap_peaks(heatmaps: np.ndarray,
     return peaks
 
 
+def allowed_sample_failures(num_samples: int,
+                            min_sample_ratio: float) -> int:
+    """The most samples of a limb candidate that may fail eq. (3)'s
+    threshold while it keeps ``min_sample_ratio`` of them (−1: none is
+    ever kept)."""
+    passing = np.arange(num_samples + 1)
+    enough = passing[passing / num_samples >= min_sample_ratio]
+    return num_samples - int(enough[0]) if len(enough) else -1
+
+
 def score_limb_candidates(pafs: np.ndarray,
                           starts: np.ndarray,
                           ends: np.ndarray,
                           num_samples: int = 10,
                           sample_threshold: float = 0.05,
                           min_sample_ratio: float = 0.8,
-                          distance_prior_height: Optional[float] = None
+                          distance_prior_height: Optional[float] = None,
+                          upsample_factor: int = 1
                           ) -> Tuple[np.ndarray, np.ndarray]:
     """Score every (start, end) candidate pair of one limb type by its Part
     Affinity Field (eqs. (3), (4)).
 
     ``num_samples`` points are sampled evenly on the segment; at each the
-    predicted field is projected onto the segment's unit direction. Eq. (4)
-    prints a cross product (``|v_f||v_t| sin``), which would reward fields
-    perpendicular to the limb; this package reads it as the alignment (dot
-    product) that OpenPose uses, as done here. A pair is kept when at least
-    ``min_sample_ratio`` of its samples exceed ``sample_threshold`` (eq. (3)),
-    and is scored by the mean alignment. With ``distance_prior_height`` H,
-    CMU OpenPose's distance prior ``min(0.5·H/‖limb‖ − 1, 0)`` is added to
-    the score (its ``connect56LineVec.m``): a candidate longer than half the
-    image height loses score; a pair is kept only with a score > 0.
+    predicted field (at the nearest pixel) is projected onto the segment's
+    unit direction. Eq. (4) prints a cross product (``|v_f||v_t| sin``),
+    which would reward fields perpendicular to the limb; this package reads
+    it as the alignment (dot product) that OpenPose uses, as done here. A
+    pair is kept when at least ``min_sample_ratio`` of its samples exceed
+    ``sample_threshold`` (eq. (3)), and is scored by the mean alignment.
+    With ``distance_prior_height`` H, CMU OpenPose's distance prior
+    ``min(0.5·H/‖limb‖ − 1, 0)`` is added to the score (its
+    ``connect56LineVec.m``): a candidate longer than half the image height
+    loses score; a pair is kept only with a score > 0.
+
+    With ``upsample_factor`` u > 1 the field is a stride map upsampled u
+    times bicubically as ``cv2.resize`` does, given upsampled along x only
+    (:func:`~.local_upsampling.upsample_along_x`) and read along y only at
+    the sample points (:func:`~.local_upsampling.upsampled_values`). The samples that alone
+    reject a pair (one more than it may fail, from the middle of the
+    segment) are read first, the other samples only for the pairs they
+    leave: most pairs of a crowd join two persons' parts and fail there.
 
     Args:
-        pafs (np.ndarray): (2, H, W) the limb's field (x, y)
-        starts (np.ndarray): (Ma, 2) parent candidates, heatmap pixels
-        ends (np.ndarray): (Mb, 2) child candidates, heatmap pixels
+        pafs (np.ndarray): (2, H, W) the limb's field (x, y); with
+            ``upsample_factor`` u > 1, (2, H, W·u) upsampled along x
+        starts (np.ndarray): (Ma, 2) parent candidates, pixels of the field
+            upsampled u times
+        ends (np.ndarray): (Mb, 2) child candidates, as ``starts``
         num_samples (int): samples on each segment
         sample_threshold (float): alignment a sample must exceed
         min_sample_ratio (float): share of samples that must exceed it
         distance_prior_height (float, optional): H, the image height in the
             units of ``starts`` and ``ends``; None adds no prior
+        upsample_factor (int): u. Defaults to 1
 
     Returns:
         tuple:
-        - scores (np.ndarray): (Ma, Mb) mean alignment
+        - scores (np.ndarray): (Ma, Mb) mean alignment (−inf for pairs
+          rejected by their first samples)
         - keep (np.ndarray): bool (Ma, Mb) pairs that pass eq. (3)
     """
+    from .local_upsampling import upsampled_values
+    u = int(upsample_factor)
     _, H, W = pafs.shape
+    W //= u
     starts = np.asarray(starts, np.float64).reshape(-1, 2)
     ends = np.asarray(ends, np.float64).reshape(-1, 2)
+    Ma, Mb = len(starts), len(ends)
     vectors = ends[None] - starts[:, None]  # (Ma, Mb, 2)
     lengths = np.linalg.norm(vectors, axis=-1)
     units = vectors / np.maximum(lengths, 1e-6)[..., None]
     t = np.linspace(0., 1., num_samples)
-    points = starts[:, None, None] + t[None, None, :, None] * \
-        vectors[:, :, None]  # (Ma, Mb, S, 2)
-    xs = np.clip(np.rint(points[..., 0]), 0, W - 1).astype(np.int64)
-    ys = np.clip(np.rint(points[..., 1]), 0, H - 1).astype(np.int64)
-    alignment = (pafs[0, ys, xs] * units[..., None, 0] +
-                 pafs[1, ys, xs] * units[..., None, 1])  # (Ma, Mb, S)
-    scores = alignment.mean(axis=-1)
+
+    def alignment(pairs: np.ndarray, samples: np.ndarray) -> np.ndarray:
+        """(P, len(samples)) alignment of the field with pairs (P,) (flat
+        indices into Ma × Mb) at sample indices ``samples``."""
+        a, b = np.divmod(pairs, Mb)
+        points = starts[a][:, None] + t[samples][None, :, None] * \
+            vectors[a, b][:, None]  # (P, S', 2)
+        xs = np.clip(np.rint(points[..., 0]), 0, W * u - 1).astype(np.int64)
+        ys = np.clip(np.rint(points[..., 1]), 0, H * u - 1).astype(np.int64)
+        field = upsampled_values(pafs, xs.ravel(), ys.ravel(),
+                                 u).reshape(2, *xs.shape)
+        unit = units[a, b]
+        return field[0] * unit[:, None, 0] + field[1] * unit[:, None, 1]
+
+    pairs = np.arange(Ma * Mb)
+    everything = np.arange(num_samples)
+    probes = allowed_sample_failures(num_samples, min_sample_ratio) + 1
+    values = np.zeros((Ma * Mb, num_samples))
+    if 0 < probes < num_samples:
+        # the middle samples (farthest from the parts); a pair failing
+        # them all cannot be kept
+        first = np.sort(np.argsort(np.abs(everything - (num_samples - 1) / 2),
+                                   kind='stable')[:probes])
+        rest = np.setdiff1d(everything, first)
+        values[:, first] = alignment(pairs, first)
+        alive = (values[:, first] > sample_threshold).any(axis=1)
+        pairs = pairs[alive]
+        values[np.ix_(pairs, rest)] = alignment(pairs, rest)
+        rejected = ~alive
+    else:
+        values[:] = alignment(pairs, everything)
+        rejected = np.zeros(Ma * Mb, dtype=bool)
+    values = values.reshape(Ma, Mb, num_samples)
+    scores = values.mean(axis=-1)
     if distance_prior_height is not None:
         scores = scores + np.minimum(
             0.5 * distance_prior_height / np.maximum(lengths, 1e-6) - 1., 0.)
-    ratio = (alignment > sample_threshold).mean(axis=-1)
+    scores[rejected.reshape(Ma, Mb)] = -np.inf
+    ratio = (values > sample_threshold).mean(axis=-1)
     keep = (ratio >= min_sample_ratio) & (scores > 0) & (lengths > 1e-6)
     return scores, keep
 

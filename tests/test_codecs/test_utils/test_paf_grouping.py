@@ -24,9 +24,14 @@ def test_aligned_fields_score_one_perpendicular_fields_are_rejected():
         pafs, np.array([[1., 5.]]), np.array([[8., 5.], [1., 8.]]))
     assert scores[0, 0] == 1 and keep[0, 0]
     assert not keep[0, 1]  # vertical candidate: alignment 0
-    # a field pointing the other way scores -1 and is rejected
+    # a field pointing the other way is rejected by its first samples
+    # (score -inf); with every sample read (no share required) it scores -1
     scores, keep = score_limb_candidates(-pafs, np.array([[1., 5.]]),
                                          np.array([[8., 5.]]))
+    assert scores[0, 0] == -np.inf and not keep[0, 0]
+    scores, keep = score_limb_candidates(-pafs, np.array([[1., 5.]]),
+                                         np.array([[8., 5.]]),
+                                         min_sample_ratio=0.)
     assert scores[0, 0] == -1 and not keep[0, 0]
 
 
