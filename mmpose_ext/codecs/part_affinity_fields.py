@@ -235,7 +235,7 @@ class PartAffinityFields(BaseKeypointCodec):
         """(C, H, W) → (C, H·u, W·u), bicubic (cv2, pixel centres
         aligned), u = ``factor`` (default ``upsample_factor``)."""
         u = self.upsample_factor if factor is None else factor
-        if u == 1 or maps.shape[0] == 0:
+        if u == 1 or maps.size == 0:
             return maps
         C, H, W = maps.shape
         # cv2 resizes (H, W, C) images

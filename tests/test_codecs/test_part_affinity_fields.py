@@ -156,6 +156,104 @@ def test_bad_input_gives_valid_targets_and_no_instances(case):
     assert np.isfinite(decoded).all()
 
 
+# the codec settings of the paper configs (CMU's grouping)
+CMU_GROUPING = dict(limb_distance_prior=True, min_limb_sample_ratio=0.9,
+                    min_parts=4, min_mean_score=0.4, person_score='cmu_coco')
+
+
+def assert_same_decoding(codec, heatmaps, pafs, **kwargs):
+    """The local decode equals the dense reference: same persons, keypoints
+    within 0.01 input px, scores within 1e-4."""
+    reference = PartAffinityFields(
+        codec.input_size, codec.heatmap_size, dense_upsampling=True,
+        **{key: getattr(codec, key) for key in (
+            'limb_distance_prior', 'min_limb_sample_ratio', 'min_parts',
+            'min_mean_score', 'person_score', 'upsample_factor')})
+    found = codec.decode_instances(heatmaps, pafs, **kwargs)
+    expected = reference.decode_instances(heatmaps, pafs, **kwargs)
+    assert found[0].shape == expected[0].shape
+    np.testing.assert_allclose(found[0], expected[0], atol=0.01)
+    np.testing.assert_allclose(found[1], expected[1], atol=1e-4)
+    np.testing.assert_allclose(found[2], expected[2], atol=1e-4)
+    return found
+
+
+@pytest.mark.parametrize('fd', [8, 16])
+def test_local_decoding_equals_dense_upsampling_on_the_real_sample(fd):
+    """Ground truth of the bundled COCO images through MMPose's bottom-up
+    test transform, encoded and decoded both ways (the oracle's inputs)."""
+    from mmpose_ext.testing.oracle_grouping import bottomup_test_inputs
+    codec = _codec(fd, **CMU_GROUPING)
+    persons = 0
+    for results in bottomup_test_inputs(COCO_MINI, (368, 368)):
+        encoded = codec.encode(results['input_keypoints'],
+                               results['keypoints_visible'],
+                               skeleton_links=LINKS)
+        persons += len(assert_same_decoding(codec, encoded['heatmaps'],
+                                            encoded['pafs'],
+                                            skeleton_links=LINKS)[0])
+    assert persons >= 10  # of the 12 annotated
+
+
+@pytest.mark.parametrize('num_persons,seed', [(5, 0), (20, 1), (30, 2)])
+def test_local_decoding_equals_dense_upsampling_on_crowds(num_persons, seed):
+    """Random crowds of overlapping persons (the default grouping and
+    CMU's), and the same maps averaged at twice the resolution (map_stride
+    4: multi-scale test)."""
+    rng = np.random.default_rng(seed)
+    keypoints = np.stack([
+        _person(*rng.uniform(20, 300, 2), rng.uniform(0.4, 0.9)) +
+        rng.uniform(-3, 3, (17, 2)) for _ in range(num_persons)
+    ])
+    for kwargs in ({}, CMU_GROUPING):
+        codec = _codec(**kwargs)
+        encoded = codec.encode(keypoints, np.ones((num_persons, 17)),
+                               skeleton_links=LINKS)
+        found = assert_same_decoding(codec, encoded['heatmaps'],
+                                     encoded['pafs'], skeleton_links=LINKS)
+        assert len(found[0]) >= num_persons // 2
+        double = [codec.upsample(encoded[key], 2)
+                  for key in ('heatmaps', 'pafs')]
+        assert_same_decoding(codec, *double, skeleton_links=LINKS,
+                             map_stride=4.)
+
+
+@pytest.mark.parametrize('case', ['nan', 'inf', 'empty', 'tiny', 'no_parts'])
+@pytest.mark.parametrize('dense', [False, True])
+def test_bad_maps_decode_to_fewer_persons_without_error(case, dense):
+    """NaN or infinite values, empty maps, maps under 3x3 and a limb whose
+    parts have no candidates: fewer persons or none, never an exception."""
+    codec = _codec(dense_upsampling=dense)
+    encoded = codec.encode(np.stack([_person(100, 60), _person(250, 80)]),
+                           np.ones((2, 17)), skeleton_links=LINKS)
+    heatmaps, pafs = encoded['heatmaps'], encoded['pafs']
+    if case == 'nan':
+        heatmaps[3] = np.nan
+        pafs[:, 10:20] = np.nan
+    elif case == 'inf':
+        heatmaps[5, 10:20] = np.inf
+        pafs[4] = -np.inf
+    elif case == 'empty':
+        heatmaps, pafs = heatmaps[:, :0], pafs[:, :0]
+    elif case == 'tiny':
+        heatmaps, pafs = heatmaps[:, 10:12, 12:14], pafs[:, 10:12, 12:14]
+    else:
+        heatmaps[[5, 6]] = 0  # both shoulders: limbs from them never form
+    with np.errstate(invalid='ignore', over='ignore'):
+        keypoints, scores, person_scores = codec.decode_instances(
+            heatmaps, pafs, skeleton_links=LINKS)
+    assert np.isfinite(keypoints).all() and np.isfinite(scores).all()
+    assert np.isfinite(person_scores).all()
+    if case in ('empty', 'tiny'):
+        assert len(keypoints) == 0
+    elif case == 'no_parts':
+        # each person falls apart at the shoulders: head, arms, body
+        assert (scores[:, [5, 6]] == 0).all()
+        assert 2 <= len(keypoints) <= 6
+    else:
+        assert len(keypoints) <= 2
+
+
 def test_decode_of_noise_is_finite_and_bounded():
     rng = np.random.default_rng(0)
     codec = _codec(with_block_offsets=True)

@@ -36,6 +36,9 @@ SEARCH_CELLS = 1.0
 #: candidates: 3×3 maxima above this share of the peak threshold (an
 #: upsampled value is at most 1.89 times the largest of its 16 sources)
 CANDIDATE_SHARE = 0.5
+#: candidates: maxima along at least this many of the 4 lines through a
+#: cell (row, column, diagonals)
+MIN_LINES = 2
 #: what non-finite map values become: never a peak, and finite through the
 #: interpolation (1.89e30 fits float32)
 NEVER = -1e30
@@ -139,14 +142,17 @@ def is_local_peak(values: Tensor, threshold: float) -> Tensor:
 def candidate_cells(maps: Tensor, threshold: float) -> Tensor:
     """The cells of (K, H, W) stride maps near which the upsampled maps
     can peak: cells above ``CANDIDATE_SHARE``·threshold that are not
-    smaller than their two neighbours along at least three of the four
-    lines through them (row, column, diagonals), and cells on the maps'
-    edge.
+    smaller than their two neighbours along at least ``MIN_LINES`` (two) of
+    the four lines through them (row, column, diagonals), and cells on the
+    maps' edge.
 
     A 3×3 maximum (the usual non-maximum suppression) is a maximum along
-    all four lines. Three of four also takes the second of two keypoints
-    about a cell apart, whose cell has a larger neighbour towards the
-    first: the upsampled map still peaks there.
+    all four lines. Two of four also takes the second and third of
+    keypoints about a cell apart, whose cells have larger neighbours
+    towards the first: the upsampled map still peaks there. (A 3×3
+    maximum alone misses 38 of 12,891 peaks of 40 random crowds of 5-30
+    persons at fd 16, three of four lines 7 at fd 8; two of four: 0 of
+    12,853 at fd 8, 4 of 12,891 at fd 16.)
 
     Returns:
         Tensor: bool (K, H, W)
@@ -160,7 +166,7 @@ def candidate_cells(maps: Tensor, threshold: float) -> Tensor:
     lines = torch.zeros_like(maps, dtype=torch.uint8)
     for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
         lines += (maps >= neighbour(dy, dx)) & (maps >= neighbour(-dy, -dx))
-    candidate = lines >= 3
+    candidate = lines >= MIN_LINES
     candidate[:, [0, -1]] = True
     candidate[:, :, [0, -1]] = True
     return candidate & (maps > CANDIDATE_SHARE * threshold)
