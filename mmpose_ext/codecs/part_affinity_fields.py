@@ -12,6 +12,7 @@ from .utils.block_inside_offsets import (generate_block_inside_offsets,
                                          refine_peaks_with_block_offsets)
 from .utils.local_upsampling import (find_upsampled_peaks, peaks_per_keypoint,
                                      upsample_along_x)
+from .utils.map_cells import cells_to_pixel_coords, pixel_to_cell_coords
 from .utils.multi_person_heatmaps import generate_max_merged_gaussian_heatmaps
 from .utils.paf_grouping import (assemble_persons, find_heatmap_peaks,
                                  match_limb_candidates, score_limb_candidates)
@@ -218,7 +219,7 @@ class PartAffinityFields(BaseKeypointCodec):
     # coordinate maps -----------------------------------------------------
     def input_to_heatmap(self, keypoints: np.ndarray) -> np.ndarray:
         """Input pixels → heatmap pixels (cell centres at integers)."""
-        return (keypoints + 0.5) / self.scale_factor - 0.5
+        return pixel_to_cell_coords(keypoints, self.scale_factor)
 
     def heatmap_to_input(self, keypoints: np.ndarray,
                          upsample_factor: int = 1,
@@ -228,7 +229,7 @@ class PartAffinityFields(BaseKeypointCodec):
         ``cv2.resize`` aligns pixel centres) → input pixels; inverse of
         :meth:`input_to_heatmap` for the defaults."""
         stride = self.scale_factor if map_stride is None else map_stride
-        return (keypoints + 0.5) * stride / upsample_factor - 0.5
+        return cells_to_pixel_coords(keypoints, stride / upsample_factor)
 
     def upsample(self, maps: np.ndarray,
                  factor: Optional[int] = None) -> np.ndarray:
@@ -375,8 +376,8 @@ class PartAffinityFields(BaseKeypointCodec):
         """Group one image's maps into persons.
 
         Args:
-            heatmaps (np.ndarray): (K + 1, H, W); the last (background)
-                channel is not used
+            heatmaps (np.ndarray | None): (K + 1, H, W); the last
+                (background) channel is not used; None with ``peaks``
             pafs (np.ndarray): (2L, H, W)
             offsets (np.ndarray, optional): (2K, H, W); used when the codec
                 has ``with_block_offsets``
@@ -384,8 +385,8 @@ class PartAffinityFields(BaseKeypointCodec):
             map_stride (float, optional): input pixels per map pixel when
                 the maps are not at stride fd (multi-scale maps averaged at
                 the largest scale's resolution); not with offsets
-            peaks (list, optional): :meth:`find_peaks` of these heatmaps,
-                when already found (on the maps' device)
+            peaks (list, optional): the K arrays of :meth:`find_peaks` of
+                the heatmaps, when already found (on the maps' device)
 
         Returns:
             tuple:
@@ -401,7 +402,10 @@ class PartAffinityFields(BaseKeypointCodec):
             raise ValueError(
                 f'{self.__class__.__name__}.decode: {pafs.shape[0]} PAF '
                 f'channels for {L} skeleton links (expected {2 * L})')
-        K = heatmaps.shape[0] - 1
+        if peaks is None and heatmaps is None:
+            raise ValueError(f'{self.__class__.__name__}.decode: give the '
+                             'heatmaps or their peaks')
+        K = len(peaks) if peaks is not None else heatmaps.shape[0] - 1
         if offsets is not None and offsets.shape[0] != 2 * K:
             raise ValueError(
                 f'{self.__class__.__name__}.decode: {offsets.shape[0]} offset '

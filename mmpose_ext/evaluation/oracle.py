@@ -30,6 +30,9 @@ from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import DATASETS, KEYPOINT_CODECS, TRANSFORMS
 from mmpose.structures import PoseDataSample
 
+from ..codecs.utils.map_cells import image_to_input
+from ..models.heads.part_affinity_field_prediction import PafMaps
+
 
 def oracle_dataset_cfg(cfg: Config, ann_file: Optional[str] = None,
                        img_root: Optional[str] = None) -> dict:
@@ -207,12 +210,11 @@ class _GroundTruthMaps:
                           int(round(h / self.stride[1])))))
         encoded = codec.encode(self.keypoints * scale, self.visible,
                                skeleton_links=self.skeleton_links)
-        maps = [torch.from_numpy(encoded[key])[None]
-                for key in ('pafs', 'heatmaps')]
         offsets = encoded.get('offsets')
-        maps.append(None if offsets is None else
-                    torch.from_numpy(offsets)[None])
-        return [tuple(maps)]
+        return [PafMaps(
+            torch.from_numpy(encoded['heatmaps'])[None],
+            torch.from_numpy(encoded['pafs'])[None],
+            None if offsets is None else torch.from_numpy(offsets)[None])]
 
 
 def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
@@ -229,7 +231,7 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
         codec_cfg (dict): the codec the head decodes with
         model: the config's bottom-up pose estimator with a
             ``PartAffinityFields``-style head (``forward`` returning stages
-            of (pafs, heatmaps, offsets)) and ``head.decoder``
+            of ``PafMaps``) and ``head.decoder``
         keypoint_converter (dict, optional): the ``KeypointConverter`` of
             the config's train pipeline (e.g. COCO-17 → OpenPose-18), applied
             to the ground truth before encoding, as in training
@@ -253,16 +255,13 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
         for transform in transforms:
             results = transform(results)
         size = np.asarray(results['input_size'], dtype=np.float64)
-        scale = np.asarray(results['input_scale'], dtype=np.float64)
-        center = np.asarray(results['input_center'], dtype=np.float64)
         # an image without annotated persons has no keypoint keys in
         # MMPose's bottom-up data info: no persons to encode
         num_keypoints = dataset.metainfo['num_keypoints']
         results.setdefault('keypoints', np.zeros((0, num_keypoints, 2)))
         results.setdefault('keypoints_visible', np.zeros((0, num_keypoints)))
         # image pixels -> input pixels: the inverse of the estimator's map
-        oracle.keypoints = (np.asarray(results['keypoints'], np.float64) -
-                            center + 0.5 * scale) * size / scale
+        oracle.keypoints = image_to_input(results['keypoints'], results)
         oracle.visible = np.asarray(results['keypoints_visible'])
         if convert is not None:
             converted = convert(dict(keypoints=oracle.keypoints,

@@ -6,7 +6,7 @@ grouping lose before any network is involved."""
 import os.path as osp
 from typing import Dict, List, Tuple
 
-import numpy as np
+from ..codecs.utils.map_cells import image_to_input, input_to_image
 
 
 def bottomup_test_inputs(data_root: str,
@@ -42,11 +42,8 @@ def bottomup_test_inputs(data_root: str,
         results = dataset.get_data_info(index)
         for transform in transforms:
             results = transform(results)
-        size = np.asarray(results['input_size'], dtype=np.float64)
-        scale = np.asarray(results['input_scale'], dtype=np.float64)
-        center = np.asarray(results['input_center'], dtype=np.float64)
-        results['input_keypoints'] = (results['keypoints'] - center +
-                                      0.5 * scale) * size / scale
+        results['input_keypoints'] = image_to_input(results['keypoints'],
+                                                    results)
         samples.append(results)
     return samples
 
@@ -84,10 +81,7 @@ def oracle_coco_ap(codec,
             encoded['pafs'],
             encoded.get('offsets'),
             skeleton_links=results['skeleton_links'])
-        size = np.asarray(results['input_size'], dtype=np.float64)
-        scale = np.asarray(results['input_scale'], dtype=np.float64)
-        center = np.asarray(results['input_center'], dtype=np.float64)
-        keypoints = keypoints / size * scale + center - 0.5 * scale
+        keypoints = input_to_image(keypoints, results)
         metric.process([], [
             dict(
                 id=results['id'],

@@ -27,7 +27,7 @@ def test_complexity_of_a_conv_and_a_multi_stage_estimator():
     assert params == 8 * 4 * 9
     assert flops == 8 * 4 * 9 * 10 * 10  # one per multiply-accumulate
     # a pose estimator: through _forward, whose output is a list of stages
-    # of (pafs, heatmaps, offsets) tuples
+    # of PafMaps (heatmaps, pafs, offsets)
     cfg = Config.fromfile(OPENPOSE_TINY_CONFIG)
     model = MODELS.build(cfg.model).train()
     params, flops = complexity(model, (torch.randn(1, 3, 64, 64), ))

@@ -1,24 +1,21 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from typing import List, Optional, Sequence, Tuple
 
-import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from mmengine.structures import InstanceData, PixelData
 from mmpose.evaluation.functional.transforms import transform_pred
 from mmpose.models.heads.base_head import BaseHead
-from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import KEYPOINT_CODECS, MODELS
-from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
                                  OptSampleList, Predictions)
 from torch import Tensor
 
-from ...codecs.utils.map_cells import cells_to_original_image
-
-StageOutputs = Tuple[Tensor, Tensor, Optional[Tensor]]
+from .part_affinity_field_prediction import (PafMaps, aggregate_scales,
+                                             average_maps, decode_maps,
+                                             flip_back, limb_flip_permutation,
+                                             zero_padding)
 
 
 def wrapped_loss_chain(loss: nn.Module) -> List[nn.Module]:
@@ -76,32 +73,6 @@ class StageBranch(nn.Sequential):
         super().__init__(*layers)
 
 
-def limb_flip_permutation(skeleton_links: Sequence[Sequence[int]],
-                          flip_indices: Sequence[int]
-                          ) -> Tuple[np.ndarray, np.ndarray]:
-    """For every limb (a, b), the limb that shows it in a mirrored image,
-    (flip(a), flip(b)), and the sign of its field: −1 when the skeleton lists
-    the mirror limb the other way round.
-
-    Raises:
-        ValueError: a limb whose mirror image is not among the links
-    """
-    lookup = {tuple(map(int, link)): i for i, link in enumerate(skeleton_links)}
-    order, signs = [], []
-    for a, b in skeleton_links:
-        fa, fb = int(flip_indices[a]), int(flip_indices[b])
-        if (fa, fb) in lookup:
-            order.append(lookup[(fa, fb)])
-            signs.append(1.)
-        elif (fb, fa) in lookup:
-            order.append(lookup[(fb, fa)])
-            signs.append(-1.)
-        else:
-            raise ValueError(f'flip test: limb ({a}, {b}) mirrors to ({fa}, '
-                             f'{fb}), which is not a skeleton link')
-    return np.asarray(order), np.asarray(signs, dtype=np.float32)
-
-
 @MODELS.register_module()
 class PartAffinityFieldHead(BaseHead):
     """The multi-stage two-branch head of bottom-up OpenPose (Fig. 5 and
@@ -116,7 +87,9 @@ class PartAffinityFieldHead(BaseHead):
     Every stage is supervised (intermediate supervision).
 
     Prediction decodes the last stage with
-    :class:`~mmpose_ext.codecs.PartAffinityFields`. Flip test averages the
+    :class:`~mmpose_ext.codecs.PartAffinityFields`, in the steps of
+    :mod:`~mmpose_ext.models.heads.part_affinity_field_prediction` on the
+    maps' device. Flip test averages the
     maps with the flipped heatmaps' and offsets' channels mirrored by
     ``flip_indices``, the PAFs' channels mirrored by limb and the x
     components (and offsets' x) negated. Multi-scale test (the feature list
@@ -165,8 +138,9 @@ class PartAffinityFieldHead(BaseHead):
         init_cfg (dict, optional): defaults to N(0, 0.01) convs
 
     Shapes:
-        ``forward`` returns T tuples (pafs (B, 2L, h, w), heatmaps
-        (B, K + 1, h, w), offsets (B, 2K, h, w) or None).
+        ``forward`` returns T :class:`PafMaps` (heatmaps (B, K + 1, h, w),
+        pafs (B, 2L, h, w), offsets (B, 2K, h, w) or None), the order of
+        the codec's ``decode``.
     """
 
     _version = 2
@@ -324,8 +298,8 @@ class PartAffinityFieldHead(BaseHead):
             return out[:, :k1], out[:, k1:]
         return out, None
 
-    def forward(self, feats: Features) -> List[StageOutputs]:
-        """All stages' outputs for the last backbone feature map."""
+    def forward(self, feats: Features) -> List[PafMaps]:
+        """All stages' maps for the last backbone feature map."""
         x = feats[-1]
         outputs = []
         stage_in = x
@@ -333,7 +307,8 @@ class PartAffinityFieldHead(BaseHead):
                                             self.heatmap_stages):
             pafs = paf_stage(stage_in)
             heatmap_out = heatmap_stage(stage_in)
-            outputs.append((pafs, *self.split_heatmap_branch(heatmap_out)))
+            heatmaps, offsets = self.split_heatmap_branch(heatmap_out)
+            outputs.append(PafMaps(heatmaps, pafs, offsets))
             stage_in = torch.cat([x, pafs, heatmap_out], dim=1)
         return outputs
 
@@ -425,92 +400,58 @@ class PartAffinityFieldHead(BaseHead):
                 contexts[name]['presence'] = presence
 
         losses = {f'loss_{name}': 0. for name in representations}
-        for stage, (pafs, heatmaps, offsets) in enumerate(stage_outputs):
-            outputs = dict(paf=pafs, heatmap=heatmaps, offset=offsets)
+        for stage, maps in enumerate(stage_outputs):
+            outputs = dict(paf=maps.pafs, heatmap=maps.heatmaps,
+                           offset=maps.offsets)
             for name, (module, target, weights) in representations.items():
                 losses[f'loss_{name}'] = losses[f'loss_{name}'] + module(
                     outputs[name], target, weights, stage=stage,
                     **contexts[name])
             if self.self_supervision is not None:
                 for key, value in self.self_supervision(
-                        pafs, heatmaps, gt_pafs, gt_heatmaps, mask,
+                        maps.pafs, maps.heatmaps, gt_pafs, gt_heatmaps, mask,
                         mask).items():
                     losses[key] = losses.get(key, 0.) + value
         return losses
 
     # predict ---------------------------------------------------------------
-    def last_stage_maps(self, feats) -> Tuple[Tensor, Tensor,
-                                              Optional[Tensor]]:
+    def last_stage_maps(self, feats) -> PafMaps:
+        """The last stage's maps of a feature tuple."""
         return self.forward(feats)[-1]
 
-    def flip_back(self, maps: StageOutputs, flip_indices: Sequence[int],
-                  skeleton_links: Sequence[Sequence[int]]) -> StageOutputs:
-        """Maps predicted on a horizontally flipped input, mapped back to the
-        original image with MMPose's ``flip_heatmaps`` (channels mirrored, x
-        components negated; no shift, as the codec's cells are centred)."""
-        pafs, heatmaps, offsets = maps
-        flip_indices = list(map(int, flip_indices))
-        order, signs = limb_flip_permutation(skeleton_links, flip_indices)
-        # PAFs flip like (x, y) offsets per limb, then mirrored limbs listed
-        # the other way round change sign
-        pafs = flip_heatmaps(pafs, flip_mode='offset',
-                             flip_indices=order.tolist(), shift_heatmap=False)
-        pafs = pafs * pafs.new_tensor(signs).repeat_interleave(2)[None, :,
-                                                                   None, None]
-        # the background channel stays where it is
-        heatmaps = flip_heatmaps(heatmaps, flip_mode='heatmap',
-                                 flip_indices=flip_indices +
-                                 [self.num_keypoints],
-                                 shift_heatmap=False)
-        if offsets is not None:
-            offsets = flip_heatmaps(offsets, flip_mode='offset',
-                                    flip_indices=flip_indices,
-                                    shift_heatmap=False)
-        return pafs, heatmaps, offsets
-
-    @staticmethod
-    def cells_on_image(metainfo: dict,
-                       map_size: Tuple[int, int]) -> Optional[np.ndarray]:
-        """Which cells of maps covering the network input lie (at least
-        partly) on the image, not on the padding a bottom-up resize adds.
-
-        Args:
-            metainfo (dict): a sample's ``input_size`` (w, h),
-                ``input_center``, ``input_scale`` (the input's extent in
-                image pixels) and ``ori_shape`` (h, w)
-            map_size (tuple): (h, w) of the maps
+    def decode(self, batch_outputs) -> List[InstanceData]:
+        """Decode a batch of maps (:class:`PafMaps`, or a tuple in its
+        order: heatmaps, PAFs, offsets) with the head's fixed limbs (the
+        decoder's ``skeleton_links``); ``predict`` is the test-time path.
 
         Returns:
-            np.ndarray | None: (h, w) float32, 1 on the image and 0 on the
-            padding; None when the sample lacks those keys
+            list[InstanceData]: ``keypoints`` (P, K, 2) in input pixels of
+            the network's layout, ``keypoint_scores`` and ``bbox_scores``
         """
-        keys = ('input_size', 'input_center', 'input_scale', 'ori_shape')
-        if not all(key in metainfo for key in keys):
-            return None
-        h, w = map_size
-        # axis-aligned: cell j's extent [j − 0.5, j + 0.5] in image pixels
-        to_image = cells_to_original_image((w, h), metainfo)
-        image_size = metainfo['ori_shape'][:2][::-1]  # (w, h)
-        inside = []
-        for axis, cells in enumerate((w, h)):
-            edges = (np.arange(cells + 1) - 0.5) * to_image[axis, axis] + \
-                to_image[axis, 2]
-            inside.append((edges[:-1] < image_size[axis] - 0.5)
-                          & (edges[1:] > -0.5))
-        return (inside[1][:, None] & inside[0][None, :]).astype(np.float32)
+        if self.decoder is None:
+            raise ValueError('PartAffinityFieldHead.decode needs a decoder '
+                             '(the PartAffinityFields codec config)')
+        maps = PafMaps(*batch_outputs)
+        return [
+            InstanceData(keypoints=keypoints, keypoint_scores=scores,
+                         bbox_scores=person_scores)
+            for keypoints, scores, person_scores in decode_maps(
+                maps, self.decoder, self.decoder.resolve_skeleton_links())
+        ]
 
     def predict(self,
                 feats: Features,
                 batch_data_samples: OptSampleList,
                 test_cfg: ConfigType = {}) -> Predictions:
-        """Decode the last stage's maps into instances.
+        """Decode the last stage's maps into instances, on the device of
+        the maps (:mod:`.part_affinity_field_prediction`): flip back and
+        average, average the scales, zero the padding, find the peaks;
+        group on the CPU.
 
         ``feats`` is a feature tuple, or ``[feats, flipped_feats]`` with
         ``flip_test``, or a list of those over scales with
-        ``multiscale_test`` (the first scale is the reference). The
-        keypoint maps of cells off the image (the padding of a bottom-up
-        resize, see :meth:`cells_on_image`) are zeroed before decoding, as
-        CMU OpenPose crops the padding off its maps.
+        ``multiscale_test`` (the reference scale first, as
+        :class:`MultiScaleBottomupPoseEstimator` orders them).
 
         Returns:
             list[InstanceData] with ``keypoints`` (P, K, 2) in input pixels,
@@ -523,10 +464,51 @@ class PartAffinityFieldHead(BaseHead):
         if self.decoder is None:
             raise ValueError('PartAffinityFieldHead.predict needs a decoder '
                              '(the PartAffinityFields codec config)')
-        flip_test = test_cfg.get('flip_test', False)
-        multiscale_test = test_cfg.get('multiscale_test', False)
-        scales_feats = feats if multiscale_test else [feats]
         metainfo = batch_data_samples[0].metainfo
+        skeleton_links = self.test_skeleton_links(metainfo)
+        scales_feats = feats if test_cfg.get('multiscale_test',
+                                             False) else [feats]
+        per_scale = []
+        for scale_feats in scales_feats:
+            if test_cfg.get('flip_test', False):
+                orig, flipped = scale_feats
+                per_scale.append(average_maps(
+                    self.last_stage_maps(orig),
+                    flip_back(self.last_stage_maps(flipped),
+                              self.layout_flip_indices(metainfo),
+                              skeleton_links)))
+            else:
+                per_scale.append(self.last_stage_maps(scale_feats))
+        maps, relative_stride = aggregate_scales(per_scale,
+                                                 self.with_block_offsets)
+        map_stride = None if relative_stride == 1 else \
+            float(self.decoder.scale_factor[0]) * relative_stride
+        maps = maps._replace(heatmaps=zero_padding(
+            maps.heatmaps, self.num_keypoints,
+            [d.metainfo for d in batch_data_samples]))
+        preds = []
+        for keypoints, scores, person_scores in decode_maps(
+                maps, self.decoder, skeleton_links, map_stride):
+            keypoints, scores = self.convert_output(keypoints, scores)
+            # the person score is what CocoMetric(score_mode='bbox') ranks by
+            preds.append(
+                InstanceData(keypoints=keypoints, keypoint_scores=scores,
+                             bbox_scores=person_scores))
+        if test_cfg.get('output_heatmaps', False):
+            fields = []
+            for i in range(maps.heatmaps.shape[0]):
+                field = PixelData(
+                    heatmaps=maps.heatmaps[i, :self.num_keypoints],
+                    pafs=maps.pafs[i])
+                if maps.offsets is not None:
+                    field.offsets = maps.offsets[i]
+                fields.append(field)
+            return preds, fields
+        return preds
+
+    def test_skeleton_links(self, metainfo: dict) -> list:
+        """The limbs to decode: the decoder's fixed ones, else the data
+        samples' (``skeleton_links`` in ``PackPoseInputs.meta_keys``)."""
         skeleton_links = metainfo.get('skeleton_links')
         if skeleton_links is None and self.decoder.skeleton_links is None:
             raise ValueError(
@@ -538,71 +520,4 @@ class PartAffinityFieldHead(BaseHead):
             raise ValueError(
                 f'PartAffinityFieldHead: num_limbs={self.num_limbs} but the '
                 f'dataset has {len(skeleton_links)} skeleton links')
-
-        per_scale = []
-        for scale_feats in scales_feats:
-            if flip_test:
-                orig, flipped = scale_feats
-                maps = self.last_stage_maps(orig)
-                maps_flip = self.flip_back(
-                    self.last_stage_maps(flipped),
-                    self.layout_flip_indices(metainfo),
-                    skeleton_links)
-                maps = tuple(None if a is None else (a + b) / 2
-                             for a, b in zip(maps, maps_flip))
-            else:
-                maps = self.last_stage_maps(scale_feats)
-            per_scale.append(maps)
-
-        pafs, heatmaps, offsets = per_scale[0]
-        size = heatmaps.shape[-2:]
-        map_stride = None
-        if len(per_scale) > 1 and offsets is None:
-            # CMU: the scales' maps averaged at the largest scale's
-            # resolution (RIE's offsets are in cells of the first scale)
-            size = max((h.shape[-2:] for _, h, _ in per_scale),
-                       key=lambda hw: hw[0] * hw[1])
-            map_stride = float(self.decoder.scale_factor[0]) * \
-                heatmaps.shape[-1] / size[1]
-        if len(per_scale) > 1:
-            pafs = torch.stack([
-                F.interpolate(p, size=size, mode='bilinear',
-                              align_corners=False) for p, _, _ in per_scale
-            ]).mean(0)
-            heatmaps = torch.stack([
-                F.interpolate(h, size=size, mode='bilinear',
-                              align_corners=False) for _, h, _ in per_scale
-            ]).mean(0)
-
-        # float32 for numpy (which has no bfloat16) under autocast
-        pafs_np = to_numpy(pafs.float())
-        heatmaps_np = to_numpy(heatmaps.float())
-        offsets_np = None if offsets is None else to_numpy(offsets.float())
-        preds = []
-        for i in range(heatmaps_np.shape[0]):
-            # no peaks on the padding: CMU OpenPose crops it off the maps
-            sample_heatmaps = heatmaps_np[i]
-            inside = self.cells_on_image(batch_data_samples[i].metainfo,
-                                         sample_heatmaps.shape[-2:])
-            if inside is not None:
-                sample_heatmaps = sample_heatmaps.copy()
-                sample_heatmaps[:self.num_keypoints] *= inside
-            keypoints, scores, person_scores = self.decoder.decode_instances(
-                sample_heatmaps, pafs_np[i],
-                None if offsets_np is None else offsets_np[i],
-                skeleton_links=skeleton_links, map_stride=map_stride)
-            keypoints, scores = self.convert_output(keypoints, scores)
-            # the person score is what CocoMetric(score_mode='bbox') ranks by
-            preds.append(
-                InstanceData(keypoints=keypoints, keypoint_scores=scores,
-                             bbox_scores=person_scores))
-        if test_cfg.get('output_heatmaps', False):
-            fields = []
-            for i in range(heatmaps.shape[0]):
-                field = PixelData(heatmaps=heatmaps[i, :self.num_keypoints],
-                                  pafs=pafs[i])
-                if offsets is not None:
-                    field.offsets = offsets[i]
-                fields.append(field)
-            return preds, fields
-        return preds
+        return skeleton_links

@@ -1,7 +1,6 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 from typing import Optional
 
-import torch
 import torch.nn as nn
 from mmpose.registry import MODELS
 from torch import Tensor

@@ -11,8 +11,9 @@ from mmpose.registry import DATASETS, MODELS
 from mmpose.structures import PoseDataSample
 
 from mmpose_ext.codecs import PartAffinityFields
-from mmpose_ext.models.heads.part_affinity_field_head import \
-    limb_flip_permutation
+from mmpose_ext.codecs.utils.map_cells import cells_on_image
+from mmpose_ext.models.heads.part_affinity_field_prediction import (
+    PafMaps, flip_back, limb_flip_permutation)
 
 from ...conftest import REPO
 
@@ -36,12 +37,14 @@ def _head(with_block_offsets=True, **kwargs):
 def test_every_stage_outputs_pafs_heatmaps_and_offsets():
     outputs = _head()((torch.rand(2, 8, 16, 16), ))
     assert len(outputs) == 3
-    for pafs, heatmaps, offsets in outputs:
+    for maps in outputs:
+        # the codec's order: heatmaps, PAFs, offsets
+        heatmaps, pafs, offsets = maps
+        assert isinstance(maps, PafMaps) and maps.pafs is pafs
         assert pafs.shape == (2, 38, 16, 16)
         assert heatmaps.shape == (2, 18, 16, 16)
         assert offsets.shape == (2, 34, 16, 16)
-    _, _, offsets = _head(False)((torch.rand(1, 8, 16, 16), ))[-1]
-    assert offsets is None
+    assert _head(False)((torch.rand(1, 8, 16, 16), ))[-1].offsets is None
 
 
 def test_stage_widths_follow_the_paper():
@@ -75,9 +78,8 @@ def test_limb_flip_permutation_on_coco():
 def _targets(keypoints, codec):
     encoded = codec.encode(keypoints, np.ones(keypoints.shape[:2]),
                            skeleton_links=COCO_META['skeleton_links'])
-    return tuple(
-        torch.from_numpy(encoded[k])[None]
-        for k in ('pafs', 'heatmaps', 'offsets'))
+    return PafMaps(*(torch.from_numpy(encoded[k])[None]
+                     for k in ('heatmaps', 'pafs', 'offsets')))
 
 
 def test_flip_back_of_the_mirrored_scene_gives_the_scene():
@@ -88,10 +90,9 @@ def test_flip_back_of_the_mirrored_scene_gives_the_scene():
     keypoints = rng.uniform(10, 118, size=(3, 17, 2))
     mirrored = keypoints[:, COCO_META['flip_indices']].copy()
     mirrored[..., 0] = 128 - 1 - mirrored[..., 0]
-    back = _head().flip_back(
-        _targets(mirrored, codec), COCO_META['flip_indices'],
-        COCO_META['skeleton_links'])
-    for name, got, expected in zip(('pafs', 'heatmaps', 'offsets'), back,
+    back = flip_back(_targets(mirrored, codec), COCO_META['flip_indices'],
+                     COCO_META['skeleton_links'])
+    for name, got, expected in zip(PafMaps._fields, back,
                                    _targets(keypoints, codec)):
         torch.testing.assert_close(got, expected, atol=1e-5, rtol=0,
                                    msg=name)
@@ -398,13 +399,13 @@ def test_no_persons_are_decoded_on_the_padding():
     encoded = codec.encode(np.stack([on_image, on_padding]),
                            np.ones((2, 17)),
                            skeleton_links=COCO_META['skeleton_links'])
-    maps = tuple(torch.from_numpy(encoded[k])[None]
-                 for k in ('pafs', 'heatmaps'))
-    head.last_stage_maps = lambda feats: (*maps, None)
+    maps = PafMaps(*(torch.from_numpy(encoded[k])[None]
+                     for k in ('heatmaps', 'pafs')))
+    head.last_stage_maps = lambda feats: maps
     geometry = dict(input_size=(128, 128), input_center=(64., 32.),
                     input_scale=(128., 128.), ori_shape=(64, 128))
-    inside = head.cells_on_image(geometry, (16, 16))
-    assert inside[:, 0].tolist() == [0.] * 4 + [1.] * 8 + [0.] * 4
+    inside = cells_on_image((16, 16), geometry)
+    assert inside[:, 0].tolist() == [False] * 4 + [True] * 8 + [False] * 4
     assert inside.all(axis=0).sum() == 0 and inside.any(axis=0).all()
     found = {}
     for name, extra in (('with', geometry), ('without', {})):
