@@ -115,3 +115,25 @@ def test_inferencer_on_the_gpu(tmp_path):
     image = osp.join(COCO_MINI, 'images', '000000000785.jpg')
     (person, ) = next(inferencer(image))['predictions'][0]
     assert np.isfinite(person['keypoints']).all()
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float16])
+def test_paf_post_processing_on_the_gpu_equals_the_cpu(dtype):
+    """The paper's four-scale test on maps on the GPU (float32, and float16
+    as autocast gives them): averaged, padding zeroed and peaks found on
+    the GPU, then grouped on the CPU, with the persons of the same maps as
+    CPU tensors."""
+    from .test_models.test_heads.test_part_affinity_field_head import (
+        predict_on_maps, scale_maps_of_a_real_image)
+    from mmpose_ext.models.heads.part_affinity_field_prediction import \
+        PafMaps
+    model, maps, samples, test_cfg = scale_maps_of_a_real_image('cpu')
+    cpu = predict_on_maps(model, maps, samples, test_cfg, False)
+    on_gpu = [PafMaps(*(None if m is None else m.cuda().to(dtype)
+                        for m in scale)) for scale in maps]
+    gpu = predict_on_maps(model, on_gpu, samples, test_cfg, False)
+    assert len(gpu.keypoints) == len(cpu.keypoints) == 5
+    atol = 0.01 if dtype == torch.float32 else 1.
+    np.testing.assert_allclose(gpu.keypoints, cpu.keypoints, atol=atol)
+    np.testing.assert_allclose(gpu.keypoint_scores, cpu.keypoint_scores,
+                               atol=1e-4 if dtype == torch.float32 else 2e-3)

@@ -358,6 +358,8 @@ class PartAffinityFields(BaseKeypointCodec):
             return find_heatmap_peaks(self.upsample(heatmaps, u),
                                       self.peak_threshold)
         if not isinstance(heatmaps, torch.Tensor):
+            if u == 1:  # the stride maps themselves: no window to search
+                return find_heatmap_peaks(heatmaps, self.peak_threshold)
             heatmaps = torch.from_numpy(
                 np.ascontiguousarray(heatmaps, dtype=np.float32))
         keypoint, xy, values = find_upsampled_peaks(heatmaps, u,

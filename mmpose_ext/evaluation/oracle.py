@@ -276,6 +276,47 @@ def bottomup_oracle_samples(dataset, pipeline_cfg: List[dict],
         yield data_sample, results
 
 
+def oracle_scale_maps(cfg: Config, model, ann_file: str, img_root: str,
+                      index: int = 0) -> Tuple[list, list, dict]:
+    """The oracle's maps of one image of a bottom-up config at each test
+    scale (the ground truth encoded at each scale's input, as the config's
+    multi-scale test makes the inputs), for timing and testing the head's
+    test-time steps on them.
+
+    Args:
+        cfg (Config): a bottom-up PAF config
+        model: :func:`build_oracle_model` of it (its head's ``forward`` is
+            replaced by the oracle's)
+        ann_file, img_root: COCO-format annotations and their images
+        index (int): the image
+
+    Returns:
+        tuple: the per-scale ``PafMaps`` (reference scale first), the data
+        samples and the test_cfg the estimator hands ``head.predict``
+    """
+    dataset = DATASETS.build(oracle_dataset_cfg(cfg, ann_file, img_root))
+    converters = [t for t in cfg.train_dataloader.dataset.pipeline
+                  if 'KeypointConverter' in t.get('type', '')]
+    captured = []
+    predict = model.head.predict
+
+    def capture(feats, data_samples, test_cfg={}):
+        captured.append((feats, data_samples, test_cfg))
+        return predict(feats, data_samples, test_cfg=test_cfg)
+
+    model.head.predict = capture
+    samples = bottomup_oracle_samples(
+        dataset, cfg.test_dataloader.dataset.pipeline, cfg.model.head.decoder,
+        model, converters[0] if converters else None)
+    for i, _ in enumerate(samples):
+        if i == index:
+            break
+    model.head.predict = predict
+    feats, data_samples, test_cfg = captured[index]
+    scale_maps = [model.head.forward(scale_feats)[-1] for scale_feats in feats]
+    return scale_maps, data_samples, test_cfg
+
+
 def build_oracle_model(cfg: Config):
     """The config's pose estimator (random weights: only its head's decoder
     and its mapping back to the image are used)."""

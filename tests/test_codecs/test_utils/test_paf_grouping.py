@@ -1,7 +1,11 @@
 # Copyright (c) mmpose_ext contributors. Licensed under the Apache License 2.0.
 """Peaks, limb scoring (eqs. (3), (4)), matching (eq. (5)) and assembly."""
+import cv2
 import numpy as np
+import pytest
+import torch
 
+from mmpose_ext.codecs.utils.local_upsampling import upsample_along_x
 from mmpose_ext.codecs.utils.paf_grouping import (assemble_persons,
                                                   find_heatmap_peaks,
                                                   match_limb_candidates,
@@ -24,15 +28,35 @@ def test_aligned_fields_score_one_perpendicular_fields_are_rejected():
         pafs, np.array([[1., 5.]]), np.array([[8., 5.], [1., 8.]]))
     assert scores[0, 0] == 1 and keep[0, 0]
     assert not keep[0, 1]  # vertical candidate: alignment 0
-    # a field pointing the other way is rejected by its first samples
-    # (score -inf); with every sample read (no share required) it scores -1
+    # a field pointing the other way scores -1 and is rejected
     scores, keep = score_limb_candidates(-pafs, np.array([[1., 5.]]),
                                          np.array([[8., 5.]]))
-    assert scores[0, 0] == -np.inf and not keep[0, 0]
-    scores, keep = score_limb_candidates(-pafs, np.array([[1., 5.]]),
-                                         np.array([[8., 5.]]),
-                                         min_sample_ratio=0.)
     assert scores[0, 0] == -1 and not keep[0, 0]
+
+
+@pytest.mark.parametrize('ratio', [0.8, 0.9, 1.0, 0.])
+def test_fields_read_at_the_samples_equal_the_upsampled_field(ratio):
+    """Limb candidates on a field upsampled x8, read at the sample points
+    only (probing the middle samples first), keep and score the pairs that
+    the whole upsampled field keeps and scores (cv2.resize)."""
+    rng = np.random.default_rng(int(ratio * 10))
+    field = cv2.GaussianBlur(rng.normal(size=(12, 10, 2)).astype(np.float32),
+                             (0, 0), 1.5).transpose(2, 0, 1) * 3
+    dense = np.stack([cv2.resize(c, (80, 96), interpolation=cv2.INTER_CUBIC)
+                      for c in field])
+    starts = rng.uniform(0, 79, (9, 2))
+    ends = rng.uniform(0, 79, (11, 2))
+    expected, expected_keep = score_limb_candidates(
+        dense, starts, ends, min_sample_ratio=ratio,
+        distance_prior_height=96.)
+    scores, keep = score_limb_candidates(
+        upsample_along_x(torch.from_numpy(field), 8).numpy(), starts, ends,
+        min_sample_ratio=ratio, distance_prior_height=96., upsample_factor=8)
+    np.testing.assert_array_equal(keep, expected_keep)
+    assert 0 < keep.sum() < keep.size
+    np.testing.assert_allclose(scores[keep], expected[keep], atol=1e-5)
+    if ratio in (0.8, 0.9):  # probing rejects most pairs
+        assert (scores == -np.inf).sum() > keep.size / 4
 
 
 def test_eighty_percent_of_samples_must_pass():
