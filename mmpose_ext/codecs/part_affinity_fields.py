@@ -48,10 +48,11 @@ class PartAffinityFields(BaseKeypointCodec):
     person's limb do not fall into one cell (a zero-length limb, which
     grouping drops). The upsampled maps are only evaluated where decoding
     looks (:mod:`~.utils.local_upsampling`: windows around the stride maps'
-    3×3 maxima, the PAFs at the limbs' sample points), with the persons,
-    keypoints (within 1e-3 px) and scores (within 1e-5) of upsampling
+    maxima, the PAFs at the limbs' sample points), with the persons,
+    keypoints (within 0.01 px) and scores (within 1e-4) of upsampling
     everything on ground-truth maps; ``dense_upsampling=True`` upsamples
-    everything (the reference, about 10× slower at fd 8). With RIE the
+    everything (the reference: at fd 8, 4× to 12× slower for 20 to 1
+    persons). With RIE the
     peaks are found on the stride-fd maps and refined by the offsets,
     without upsampling.
 

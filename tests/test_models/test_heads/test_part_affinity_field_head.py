@@ -469,3 +469,32 @@ def test_four_scale_post_processing_equals_the_dense_reference():
                                atol=1e-4)
     np.testing.assert_allclose(local.bbox_scores, dense.bbox_scores,
                                atol=1e-4)
+
+
+def test_head_decode_takes_the_maps_in_the_codec_order():
+    """``head.decode`` (MMPose's BaseHead API) on a batch of PafMaps, or a
+    plain tuple in the same order, gives the codec's decoding of each
+    sample; maps in the old (pafs, heatmaps) order are refused by the
+    channel count."""
+    codec_cfg = dict(type='PartAffinityFields', input_size=(128, 128),
+                     heatmap_size=(16, 16),
+                     skeleton_links=COCO_META['skeleton_links'])
+    head = _head(with_block_offsets=False, decoder=codec_cfg)
+    codec = PartAffinityFields((128, 128), (16, 16))
+    from mmpose_ext.testing import STANDING_PERSON
+    person = np.asarray(STANDING_PERSON, dtype=np.float64) * 0.3 + 40
+    encoded = codec.encode(person[None], np.ones((1, 17)),
+                           skeleton_links=COCO_META['skeleton_links'])
+    maps = PafMaps(*(torch.from_numpy(encoded[k])[None].repeat(2, 1, 1, 1)
+                     for k in ('heatmaps', 'pafs')))
+    expected, scores = codec.decode(encoded['heatmaps'], encoded['pafs'],
+                                    skeleton_links=COCO_META['skeleton_links'])
+    for outputs in (maps, tuple(maps)):
+        preds = head.decode(outputs)
+        assert len(preds) == 2
+        for pred in preds:
+            np.testing.assert_allclose(pred.keypoints, expected, atol=1e-4)
+            np.testing.assert_allclose(pred.keypoint_scores, scores,
+                                       atol=1e-5)
+    with pytest.raises(ValueError, match='PAF channels'):
+        head.decode((maps.pafs, maps.heatmaps))
