@@ -363,7 +363,7 @@ class PartAffinityFields(BaseKeypointCodec):
                 return find_heatmap_peaks(heatmaps, self.peak_threshold)
             heatmaps = torch.from_numpy(
                 np.ascontiguousarray(heatmaps, dtype=np.float32))
-        keypoint, xy, values = find_upsampled_peaks(heatmaps, u,
+        keypoint, xy, values = find_upsampled_peaks(heatmaps.detach(), u,
                                                     self.peak_threshold)
         return peaks_per_keypoint(keypoint.cpu().numpy(), xy.cpu().numpy(),
                                   values.cpu().numpy(), heatmaps.shape[0])
