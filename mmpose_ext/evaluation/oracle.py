@@ -304,14 +304,20 @@ def oracle_scale_maps(cfg: Config, model, ann_file: str, img_root: str,
         captured.append((feats, data_samples, test_cfg))
         return predict(feats, data_samples, test_cfg=test_cfg)
 
+    if not 0 <= index < len(dataset):
+        raise ValueError(f'oracle_scale_maps: image index {index} outside '
+                         f'the {len(dataset)} images of {ann_file}')
     model.head.predict = capture
-    samples = bottomup_oracle_samples(
-        dataset, cfg.test_dataloader.dataset.pipeline, cfg.model.head.decoder,
-        model, converters[0] if converters else None)
-    for i, _ in enumerate(samples):
-        if i == index:
-            break
-    model.head.predict = predict
+    try:
+        samples = bottomup_oracle_samples(
+            dataset, cfg.test_dataloader.dataset.pipeline,
+            cfg.model.head.decoder, model,
+            converters[0] if converters else None)
+        for i, _ in enumerate(samples):
+            if i == index:
+                break
+    finally:
+        del model.head.predict  # the class's method again
     feats, data_samples, test_cfg = captured[index]
     scale_maps = [model.head.forward(scale_feats)[-1] for scale_feats in feats]
     return scale_maps, data_samples, test_cfg

@@ -148,8 +148,7 @@ def zero_padding(heatmaps: Tensor, num_keypoints: int,
         torch.from_numpy(cells_on_image((w, h), meta)) if all(
             key in meta for key in keys) else None for meta in metainfos
     ]
-    if all(mask is None for mask in masks) or \
-            all(mask is None or bool(mask.all()) for mask in masks):
+    if all(mask is None or bool(mask.all()) for mask in masks):
         return heatmaps
     inside = torch.stack([
         torch.ones(h, w, dtype=torch.bool) if mask is None else mask
